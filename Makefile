@@ -1,0 +1,29 @@
+# Two commands on a fresh machine (see README):
+#   make demo   set up .venv, build the sample submissions, grade them, print the score table
+#   make test   set up .venv and run the project's tests (what CI runs)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test build clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	$(PY) -m grader demo
+
+test: setup
+	$(PY) -m pytest -n 2 --dist loadfile
+
+build: setup
+	$(PY) -m grader.build --all
+
+clean:
+	rm -rf build
