@@ -1,0 +1,1 @@
+"""The course grading engine: load -> run in worker -> test -> score -> report."""

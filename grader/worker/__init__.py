@@ -1,0 +1,1 @@
+"""Code that runs inside the untrusted worker process (and nothing that must stay secret)."""
