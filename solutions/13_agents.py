@@ -79,7 +79,8 @@ def run_agent(client, registry, messages, max_steps=5):
        `final = reply["content"]`, `stopped = "final_answer"`.
     3. 있으면 모든 호출을 순서대로 실행하고 호출마다
        `{"role": "tool", "tool_call_id": 호출의 id, "content": registry.call(이름, 인자)}`를 붙입니다.
-    모델을 `max_steps`번 불렀는데도 끝나지 않으면 `final = None`, `stopped = "max_steps"`.
+    마지막 스텝의 도구 호출도 실행합니다: `tool_calls`를 담은 어시스턴트 메시지 뒤에는 언제나 그 결과들이
+    옵니다. 모델을 `max_steps`번 불렀는데도 끝나지 않으면 `final = None`, `stopped = "max_steps"`.
 
     반환: `{"messages": 전체 대화 (입력 메시지 포함, 입력 리스트는 바꾸지 않음),
             "final": 최종 답 또는 None, "steps": 모델을 부른 횟수, "stopped": "final_answer" | "max_steps"}`
