@@ -117,7 +117,14 @@ def calculator(expression):
 
 
 def _evaluate(node):
-    """허용된 노드만 재귀적으로 계산합니다; 그 밖의 노드는 ValueError."""
+    """구문 트리의 노드 하나를 재귀적으로 계산해 숫자를 돌려줍니다.
+
+    - `ast.Constant`: int나 float이면 그 값 (bool, 문자열 등은 거부)
+    - `ast.BinOp`: 왼쪽과 오른쪽을 먼저 계산한 뒤 `+ - * / ** %` 중 하나를 적용
+      (`**`의 지수 절댓값이 100을 넘으면 거부)
+    - `ast.UnaryOp`: 단항 `-` (와 `+`)
+    그 밖의 노드는 `ValueError`를 던집니다 (`calculator`가 잡아서 "Error:" 문자열로 바꿉니다).
+    """
     binary_ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
                   ast.Div: operator.truediv, ast.Pow: operator.pow, ast.Mod: operator.mod}
     unary_ops = {ast.USub: operator.neg, ast.UAdd: operator.pos}

@@ -218,7 +218,8 @@ print(ast.dump(ast.parse("-2 ** 2 + 10 % 4", mode="eval").body, indent=1))
 # 보너스 안전장치: `9 ** 9 ** 9`처럼 지수가 터무니없이 크면 계산이 끝나지 않습니다.
 # 지수의 절댓값이 100을 넘으면 오류로 돌려주세요.
 #
-# **연습 2.** `calculator(expression)`을 구현하세요. 재귀 도우미 함수를 따로 만들어도 좋습니다.
+# **연습 2.** `calculator(expression)`을 구현하세요. 노드 하나를 재귀적으로 계산하는 도우미
+# `_evaluate(node)`로 나누어 두었습니다. 다른 방식으로 짜도 되지만, 채점은 `calculator`만 부릅니다.
 
 # %% solution=["calculator", "_evaluate"]
 

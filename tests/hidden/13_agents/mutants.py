@@ -6,7 +6,7 @@ every one of them.
 
 MUTANTS = {
     # BUG_CATALOG "AI agents" row 1: tool results appended without the assistant message first
-    "agents-1-assistant-message-not-appended": {
+    "agents-01-assistant-message-not-appended": {
         "run_agent": '''
 def run_agent(client, registry, messages, max_steps=5):
     messages = list(messages)
@@ -25,7 +25,7 @@ def run_agent(client, registry, messages, max_steps=5):
 ''',
     },
     # row 2: tool_call_id missing / mismatched with parallel calls (every result gets the first id)
-    "agents-2-tool-call-id-mismatched": {
+    "agents-02-tool-call-id-mismatched": {
         "run_agent": '''
 def run_agent(client, registry, messages, max_steps=5):
     messages = list(messages)
@@ -44,7 +44,7 @@ def run_agent(client, registry, messages, max_steps=5):
 ''',
     },
     # row 3: only the first of several tool calls executed
-    "agents-3-only-first-tool-call": {
+    "agents-03-only-first-tool-call": {
         "run_agent": '''
 def run_agent(client, registry, messages, max_steps=5):
     messages = list(messages)
@@ -63,7 +63,7 @@ def run_agent(client, registry, messages, max_steps=5):
 ''',
     },
     # row 4: malformed JSON arguments crash (json.loads unguarded)
-    "agents-4-bad-json-crashes": {
+    "agents-04-bad-json-crashes": {
         "ToolRegistry": '''
 class ToolRegistry:
     def __init__(self):
@@ -96,7 +96,7 @@ class ToolRegistry:
 ''',
     },
     # row 5: unknown tool name crashes (KeyError)
-    "agents-5-unknown-tool-crashes": {
+    "agents-05-unknown-tool-crashes": {
         "ToolRegistry": '''
 class ToolRegistry:
     def __init__(self):
@@ -130,7 +130,7 @@ class ToolRegistry:
 ''',
     },
     # row 6: no step limit (a model that always calls a tool never lets the loop end)
-    "agents-6-no-step-limit": {
+    "agents-06-no-step-limit": {
         "run_agent": '''
 def run_agent(client, registry, messages, max_steps=5):
     messages = list(messages)
@@ -150,7 +150,7 @@ def run_agent(client, registry, messages, max_steps=5):
 ''',
     },
     # row 7: never stops when the model returns plain content (keeps asking until the limit)
-    "agents-7-final-answer-ignored": {
+    "agents-07-final-answer-ignored": {
         "run_agent": '''
 def run_agent(client, registry, messages, max_steps=5):
     messages = list(messages)
@@ -167,7 +167,7 @@ def run_agent(client, registry, messages, max_steps=5):
 ''',
     },
     # row 8: tool results passed on as they are (numbers, not strings)
-    "agents-8-tool-result-not-str": {
+    "agents-08-tool-result-not-str": {
         "ToolRegistry": '''
 class ToolRegistry:
     def __init__(self):
@@ -202,7 +202,7 @@ class ToolRegistry:
 ''',
     },
     # row 9: the calculator uses eval (with a try/except that only catches the obvious failures)
-    "agents-9-calculator-uses-eval": {
+    "agents-09-calculator-uses-eval": {
         "calculator": '''
 def calculator(expression):
     try:
@@ -306,4 +306,11 @@ def evaluate_agent(client_factory, registry, tasks):
             "tool_errors": failures}
 ''',
     },
+}
+
+# Realistic mixes for the demo's sample submissions (names of MUTANTS entries).
+SAMPLES = {
+    "bug-tool-results-orphaned": ["agents-01-assistant-message-not-appended", "agents-08-tool-result-not-str"],
+    "bug-eval-calculator": ["agents-09-calculator-uses-eval"],
+    "bug-runaway-loop": ["agents-06-no-step-limit", "agents-05-unknown-tool-crashes"],
 }
