@@ -25,8 +25,8 @@ def divide(a, b):
     return a / b  # ZeroDivisionError on b == 0: the registry must report it, not crash
 
 
-def shout(text, times=1):
-    return (text.upper() + "!") * times
+def shout(text, times=1, style="loud"):
+    return ((text.upper() if style == "loud" else text) + "!") * times
 
 
 def total(numbers):

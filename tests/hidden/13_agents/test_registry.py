@@ -9,7 +9,8 @@ pytestmark = pytest.mark.cell("test_tool_registry")
 SHOUT_SCHEMA = {
     "type": "object",
     "properties": {"text": {"type": "string", "minLength": 1},
-                   "times": {"type": "integer", "minimum": 1, "maximum": 3}},
+                   "times": {"type": "integer", "minimum": 1, "maximum": 3},
+                   "style": {"enum": ["loud", "plain"]}},
     "required": ["text"],
     "additionalProperties": False,
 }
@@ -78,6 +79,7 @@ def test_arguments_that_break_the_schema_are_errors(student, ref):
            ("shout", '{"text": "hi", "times": 1.5}'),   # integer
            ("shout", '{"text": "hi", "times": true}'),  # a boolean is not an integer
            ("shout", '{"text": ""}'),                   # minLength
+           ("shout", '{"text": "hi", "style": "LOUD"}'),  # enum
            ("total", '{"numbers": []}'),                # minItems
            ("total", '{"numbers": [1, "2"]}'),          # items
            ("add", '[1, 2]')]                           # not an object
@@ -85,7 +87,7 @@ def test_arguments_that_break_the_schema_are_errors(student, ref):
     for name, arguments in bad:
         assert _is_error(ref_registry.call(name, arguments))
         got = registry.call(name, arguments)
-        expect(_is_error(got), "스키마를 어기는 인자(필수 키 누락, 타입, 최솟값/최댓값, 추가 키, 배열 항목 등)가 "
+        expect(_is_error(got), "스키마를 어기는 인자(필수 키 누락, 타입, 최솟값/최댓값, enum, 추가 키, 배열 항목 등)가 "
                                "\"Error:\" 문자열이 되지 않았습니다. 직접 검사하지 말고 "
                                "jsonschema.validate로 검증하고 ValidationError를 잡으세요.")
 
@@ -95,6 +97,7 @@ def test_arguments_on_the_schema_edges_are_accepted(student):
     """스키마를 지키는 인자(경곗값 포함)는 오류 없이 실행되어야 합니다."""
     registry = _registry(student)
     cases = [("shout", '{"text": "a", "times": 3}', "A!A!A!"), ("shout", '{"text": "a", "times": 1}', "A!"),
+             ("shout", '{"text": "a", "style": "plain"}', "a!"),
              ("add", '{"a": -1e3, "b": 0}', "-1000.0"), ("total", '{"numbers": [7]}', "7")]
     for name, arguments, want in cases:
         assert_equal(registry.call(name, arguments), want,
