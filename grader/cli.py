@@ -42,7 +42,11 @@ def find_submissions(path: Path, assignment_id: str | None) -> list[tuple[Path, 
 
 
 def grade_paths(submissions, fmt: str, progress: bool):
+    from grader import selfcheck
     from grader.grade import grade_notebook
+
+    if not selfcheck.check(lambda line: print(line, file=sys.stderr)):
+        raise SandboxBroken()
 
     try:
         from tqdm import tqdm
@@ -117,3 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     except assignments.UnknownAssignment as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
+    except SandboxBroken:
+        print("grader: refusing to grade: the sandbox is weaker than it reports", file=sys.stderr)
+        return 2
+
+
+class SandboxBroken(Exception):
+    """The start-up canary escaped a sandbox that claims to hold."""
