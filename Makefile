@@ -24,7 +24,7 @@ demo: setup
 	$(PY) -m grader demo
 
 test: setup
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 build: setup
 	$(PY) -m grader.build --all

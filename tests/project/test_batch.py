@@ -11,6 +11,9 @@ import pytest
 from grader.assignments import ROOT
 from grader.samples import write_samples
 
+# One xdist worker for the whole file: the tests share the uninterrupted batch below.
+pytestmark = pytest.mark.xdist_group("batch")
+
 
 def _grader(*args, **kwargs):
     quiet = ["--quiet"] if args[0] == "grade" else []
