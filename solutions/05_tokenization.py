@@ -32,7 +32,7 @@ def pretokenize(text: str) -> list[str]:
     return regex.findall(GPT2_PATTERN, text)
 
 
-def split_on_special_tokens(text: str, special_tokens) -> list[str]:
+def _split_on_special_tokens(text: str, special_tokens) -> list[str]:
     """특수 토큰을 경계로 텍스트를 자른 조각들(특수 토큰 자체도 한 조각으로 남김, 빈 조각은 뺌).
 
     겹치는 특수 토큰은 긴 것이 먼저 일치합니다: 특수 토큰이 ["<|a|>", "<|a|><|a|>"]이면
@@ -45,24 +45,24 @@ def split_on_special_tokens(text: str, special_tokens) -> list[str]:
     return [part for part in regex.split(pattern, text) if part]
 
 
-def count_pretokens(text: str, special_tokens) -> Counter:
+def _count_pretokens(text: str, special_tokens) -> Counter:
     """특수 토큰을 잘라 낸(버린) 뒤 사전 토큰의 빈도 Counter{UTF-8 바이트열: 등장 횟수}.
 
-    예: count_pretokens("low low<|x|>low", ["<|x|>"]) == Counter({b"low": 2, b" low": 1})
+    예: _count_pretokens("low low<|x|>low", ["<|x|>"]) == Counter({b"low": 2, b" low": 1})
     """
     specials = set(special_tokens)
     counts: Counter = Counter()
-    for part in split_on_special_tokens(text, special_tokens):
+    for part in _split_on_special_tokens(text, special_tokens):
         if part in specials:
             continue
         counts.update(piece.encode("utf-8") for piece in pretokenize(part))
     return counts
 
 
-def merge_word(word: tuple, pair: tuple, new: bytes) -> tuple:
+def _merge_word(word: tuple, pair: tuple, new: bytes) -> tuple:
     """토큰의 튜플 `word`에서 인접한 `pair`를 왼쪽부터 겹치지 않게 찾아 `new` 하나로 바꿉니다.
 
-    예: merge_word((b"a",) * 5, (b"a", b"a"), b"aa") == (b"aa", b"aa", b"a")
+    예: _merge_word((b"a",) * 5, (b"a", b"a"), b"aa") == (b"aa", b"aa", b"a")
     """
     out = []
     i = 0
@@ -76,11 +76,11 @@ def merge_word(word: tuple, pair: tuple, new: bytes) -> tuple:
     return tuple(out)
 
 
-class LargestFirst:
+class _LargestFirst:
     """heapq(작은 것부터 꺼내는 최소 힙)에서 바이트 쌍이 '큰 것부터' 나오도록 비교를 뒤집는 포장.
 
-    LargestFirst(p) < LargestFirst(q)  ⇔  p > q  (바이트열 쌍의 사전식 비교).
-    힙 항목 (-count, LargestFirst(pair), pair)는 빈도가 큰 쌍, 빈도가 같으면 큰 쌍부터 나옵니다.
+    _LargestFirst(p) < _LargestFirst(q)  ⇔  p > q  (바이트열 쌍의 사전식 비교).
+    힙 항목 (-count, _LargestFirst(pair), pair)는 빈도가 큰 쌍, 빈도가 같으면 큰 쌍부터 나옵니다.
     """
 
     def __init__(self, pair):
@@ -116,11 +116,11 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict[int, 
     n_merges = vocab_size - 256 - len(special_tokens)
     if n_merges < 0:
         raise ValueError("vocab_size는 256 + 특수 토큰 수 이상이어야 합니다.")
-    word_counts = count_pretokens(text, special_tokens)
+    word_counts = _count_pretokens(text, special_tokens)
     words = [tuple(bytes([b]) for b in word) for word in word_counts]
     freqs = list(word_counts.values())
-    pair_counts, words_with_pair = count_pairs(words, freqs)
-    heap = [(-count, LargestFirst(pair), pair) for pair, count in pair_counts.items()]
+    pair_counts, words_with_pair = _count_pairs(words, freqs)
+    heap = [(-count, _LargestFirst(pair), pair) for pair, count in pair_counts.items()]
     heapq.heapify(heap)
 
     vocab = {i: bytes([i]) for i in range(256)}
@@ -131,11 +131,11 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict[int, 
             continue  # 낡은 항목: 이 쌍의 빈도는 그사이 바뀌었습니다
         merges.append(pair)
         vocab[256 + len(merges) - 1] = pair[0] + pair[1]
-        changed = apply_merge(pair, words, freqs, words_with_pair)
+        changed = _apply_merge(pair, words, freqs, words_with_pair)
         for p, delta in changed.items():
             pair_counts[p] += delta
             if pair_counts[p] > 0:
-                heapq.heappush(heap, (-pair_counts[p], LargestFirst(p), p))
+                heapq.heappush(heap, (-pair_counts[p], _LargestFirst(p), p))
             else:
                 del pair_counts[p]
 
@@ -144,7 +144,7 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict[int, 
     return vocab, merges
 
 
-def count_pairs(words: list, freqs: list) -> tuple[Counter, defaultdict]:
+def _count_pairs(words: list, freqs: list) -> tuple[Counter, defaultdict]:
     """처음 한 번만 셉니다. 반환: (pair_counts, words_with_pair)
 
     - pair_counts[(a, b)] = Σ_i freqs[i] · (words[i] 안에서 a 바로 뒤에 b가 오는 자리 수), 겹쳐 셈
@@ -159,7 +159,7 @@ def count_pairs(words: list, freqs: list) -> tuple[Counter, defaultdict]:
     return pair_counts, words_with_pair
 
 
-def apply_merge(pair: tuple, words: list, freqs: list, words_with_pair: defaultdict) -> dict:
+def _apply_merge(pair: tuple, words: list, freqs: list, words_with_pair: defaultdict) -> dict:
     """`pair`가 든 단어만 병합하고(words를 바꿈), 쌍 빈도의 변화량 {쌍: Δcount}(0 제외)를 돌려줍니다.
 
     단어 w(빈도 f)마다: Δ -= f·(병합 전 w의 쌍들), Δ += f·(병합 후 w의 쌍들).
@@ -170,7 +170,7 @@ def apply_merge(pair: tuple, words: list, freqs: list, words_with_pair: defaultd
     changed = defaultdict(int)
     for index in words_with_pair.pop(pair, ()):
         old = words[index]
-        merged = merge_word(old, pair, new)
+        merged = _merge_word(old, pair, new)
         if merged == old:
             continue  # 예전에 이 쌍이 있었지만 지금은 없는 단어
         f = freqs[index]
@@ -220,14 +220,14 @@ class BPETokenizer:
         """사전 토큰 하나 → id 목록: UTF-8 바이트에서 시작해 rank가 가장 낮은 인접 쌍을 병합하기를
         병합할 쌍이 없을 때까지 반복합니다. 같은 조각은 한 번만 계산해 캐시에 둡니다."""
         if piece not in self._cache:
-            tokens = apply_merges(piece.encode("utf-8"), self._ranks)
+            tokens = _apply_merges(piece.encode("utf-8"), self._ranks)
             self._cache[piece] = [self._ids[token] for token in tokens]
         return self._cache[piece]
 
     def encode(self, text: str) -> list[int]:
         """텍스트 → 토큰 id 목록 (특수 토큰은 긴 것부터, 나머지는 병합 순위대로)."""
         ids = []
-        for part in split_on_special_tokens(text, self.special_tokens):
+        for part in _split_on_special_tokens(text, self.special_tokens):
             if part in self._special_ids:
                 ids.append(self._special_ids[part])
                 continue
@@ -240,12 +240,12 @@ class BPETokenizer:
         return b"".join(self.vocab[int(i)] for i in ids).decode("utf-8", errors="replace")
 
 
-def apply_merges(data: bytes, ranks: dict) -> list[bytes]:
+def _apply_merges(data: bytes, ranks: dict) -> list[bytes]:
     """바이트열을 한 바이트씩 나눈 뒤, 인접 쌍 중 rank가 가장 낮은 쌍을 병합하기를 반복합니다."""
     word = tuple(bytes([b]) for b in data)
     while len(word) > 1:
         best = min(zip(word, word[1:]), key=lambda p: ranks.get(p, float("inf")))
         if best not in ranks:
             break
-        word = merge_word(word, best, best[0] + best[1])
+        word = _merge_word(word, best, best[0] + best[1])
     return list(word)

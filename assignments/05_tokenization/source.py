@@ -168,11 +168,11 @@ print("바이트열로는 b'st' < b'z' :", b"st" < b"z", "/ id로는 256('st') >
 # 3. 반환: `vocab` = `{id: bytes}` (0–255는 한 바이트, 그다음은 병합 순서대로, 특수 토큰은 그 뒤에
 #    주어진 순서대로 UTF-8 바이트), `merges` = 만든 순서대로의 `(bytes, bytes)` 리스트.
 #
-# 아래 셀에는 `train_bpe`와 함께 도우미들(`count_pretokens`, `split_on_special_tokens`, `count_pairs`,
-# `apply_merge`, `merge_word`, `LargestFirst`)의 시그니처와 설명이 있습니다. 도우미를 채워 `train_bpe`에서
+# 아래 셀에는 `train_bpe`와 함께 도우미들(`_count_pretokens`, `_split_on_special_tokens`, `_count_pairs`,
+# `_apply_merge`, `_merge_word`, `_LargestFirst`)의 시그니처와 설명이 있습니다. 도우미를 채워 `train_bpe`에서
 # 써도 되고, 원하는 방식으로 직접 짜도 됩니다. 채점은 `train_bpe`의 결과와 속도만 봅니다.
 
-# %% solution=["train_bpe", "count_pretokens", "split_on_special_tokens", "count_pairs", "apply_merge", "merge_word", "LargestFirst"]
+# %% solution=["train_bpe", "_count_pretokens", "_split_on_special_tokens", "_count_pairs", "_apply_merge", "_merge_word", "_LargestFirst"]
 
 # %% tests="test_train_bpe"
 _vocab, _merges = train_bpe(toy, 256 + 6)
@@ -213,10 +213,10 @@ print("이어 붙인 뒤 디코딩:", b"".join(pieces).decode("utf-8", errors="r
 # ### 연습 3: `BPETokenizer(vocab, merges, special_tokens=())`
 # `encode(text) -> list[int]`와 `decode(ids) -> str`를 만드세요. 유니코드 정규화는 하지 않습니다.
 # 같은 바이트열을 가진 id가 여럿이면 가장 작은 id를 쓰고, 특수 토큰은 vocab에서 자기 바이트열의 id를
-# 찾아 씁니다. `split_on_special_tokens`와 `merge_word`(연습 2)를 다시 써도 좋습니다. 도우미 `apply_merges`는
+# 찾아 씁니다. `_split_on_special_tokens`와 `_merge_word`(연습 2)를 다시 써도 좋습니다. 도우미 `_apply_merges`는
 # 사전 토큰 하나의 바이트열에 병합을 rank 순서대로 적용합니다.
 
-# %% solution=["BPETokenizer", "apply_merges"]
+# %% solution=["BPETokenizer", "_apply_merges"]
 
 # %% tests="test_tokenizer"
 _tok = BPETokenizer(*train_bpe("aaabdaaabac", 256 + 3))

@@ -6,12 +6,12 @@ Row 12 (`encode_iterable`) is not covered: the fixed API of 05 has no such metho
 MUTANTS = {
     # Row 1: ties broken by whoever was seen first (what `max(stats, key=stats.get)` does).
     "tokenization-1-first-seen-tie-break": {
-        "LargestFirst": '''
+        "_LargestFirst": '''
 import itertools as _itertools
 _SEEN = _itertools.count()
 
 
-class LargestFirst:
+class _LargestFirst:
     def __init__(self, pair):
         self.pair = pair
         self.order = next(_SEEN)
@@ -22,7 +22,7 @@ class LargestFirst:
     },
     # Row 2: the tie-break compares token ids (merged tokens > every single byte), not byte strings.
     "tokenization-2-tie-break-on-ids": {
-        "LargestFirst": '''
+        "_LargestFirst": '''
 _IDS = {}
 
 
@@ -30,7 +30,7 @@ def _token_id(token):
     return token[0] if len(token) == 1 else _IDS.setdefault(token, 256 + len(_IDS))
 
 
-class LargestFirst:
+class _LargestFirst:
     def __init__(self, pair):
         self.pair = pair
         self.ids = (_token_id(pair[0]), _token_id(pair[1]))
@@ -42,8 +42,8 @@ class LargestFirst:
     # Row 3: the incremental update takes the left neighbour from the word before merging, so a
     # run like "aaaa" (two occurrences side by side) leaves the pair counts wrong.
     "tokenization-3-run-update-inconsistent": {
-        "apply_merge": '''
-def apply_merge(pair, words, freqs, words_with_pair):
+        "_apply_merge": '''
+def _apply_merge(pair, words, freqs, words_with_pair):
     new = pair[0] + pair[1]
     changed = defaultdict(int)
     for index in words_with_pair.pop(pair, ()):
@@ -71,11 +71,11 @@ def apply_merge(pair, words, freqs, words_with_pair):
     },
     # Row 4: no pre-tokenization in training: merges run across spaces and punctuation.
     "tokenization-4-merges-cross-pretokens": {
-        "count_pretokens": '''
-def count_pretokens(text, special_tokens):
+        "_count_pretokens": '''
+def _count_pretokens(text, special_tokens):
     specials = set(special_tokens)
     counts = Counter()
-    for part in split_on_special_tokens(text, special_tokens):
+    for part in _split_on_special_tokens(text, special_tokens):
         if part not in specials:
             counts[part.encode("utf-8")] += 1
     return counts
@@ -83,8 +83,8 @@ def count_pretokens(text, special_tokens):
     },
     # Row 5: special tokens are trained on like ordinary text (their bytes get merged).
     "tokenization-5-specials-merged": {
-        "count_pretokens": '''
-def count_pretokens(text, special_tokens):
+        "_count_pretokens": '''
+def _count_pretokens(text, special_tokens):
     return Counter(piece.encode("utf-8") for piece in pretokenize(text))
 ''',
     },
@@ -93,11 +93,11 @@ def count_pretokens(text, special_tokens):
         "train_bpe": '''
 def train_bpe(text, vocab_size, special_tokens=()):
     n_merges = vocab_size - 256
-    word_counts = count_pretokens(text, special_tokens)
+    word_counts = _count_pretokens(text, special_tokens)
     words = [tuple(bytes([b]) for b in word) for word in word_counts]
     freqs = list(word_counts.values())
-    pair_counts, words_with_pair = count_pairs(words, freqs)
-    heap = [(-count, LargestFirst(pair), pair) for pair, count in pair_counts.items()]
+    pair_counts, words_with_pair = _count_pairs(words, freqs)
+    heap = [(-count, _LargestFirst(pair), pair) for pair, count in pair_counts.items()]
     heapq.heapify(heap)
     vocab = {i: bytes([i]) for i in range(256)}
     merges = []
@@ -107,10 +107,10 @@ def train_bpe(text, vocab_size, special_tokens=()):
             continue
         merges.append(pair)
         vocab[256 + len(merges) - 1] = pair[0] + pair[1]
-        for p, delta in apply_merge(pair, words, freqs, words_with_pair).items():
+        for p, delta in _apply_merge(pair, words, freqs, words_with_pair).items():
             pair_counts[p] += delta
             if pair_counts[p] > 0:
-                heapq.heappush(heap, (-pair_counts[p], LargestFirst(p), p))
+                heapq.heappush(heap, (-pair_counts[p], _LargestFirst(p), p))
             else:
                 del pair_counts[p]
     for offset, token in enumerate(special_tokens):
@@ -120,8 +120,8 @@ def train_bpe(text, vocab_size, special_tokens=()):
     },
     # Row 7: encode takes the longest vocabulary token first instead of applying merges by rank.
     "tokenization-7-encode-longest-first": {
-        "apply_merges": '''
-def apply_merges(data, ranks):
+        "_apply_merges": '''
+def _apply_merges(data, ranks):
     tokens = {a + b for a, b in ranks}
     out, i = [], 0
     while i < len(data):
@@ -148,12 +148,12 @@ class BPETokenizer:
 
     def encode(self, text):
         ids = []
-        for part in split_on_special_tokens(text, self.special_tokens):
+        for part in _split_on_special_tokens(text, self.special_tokens):
             if part in self._special_ids:
                 ids.append(self._special_ids[part])
                 continue
             for piece in pretokenize(part):
-                ids += [self._ids[t] for t in apply_merges(piece.encode("utf-8"), self._ranks)]
+                ids += [self._ids[t] for t in _apply_merges(piece.encode("utf-8"), self._ranks)]
         return ids
 
     def decode(self, ids):
@@ -162,8 +162,8 @@ class BPETokenizer:
     },
     # Row 9: overlapping special tokens matched shortest first.
     "tokenization-9-specials-shortest-first": {
-        "split_on_special_tokens": '''
-def split_on_special_tokens(text, special_tokens):
+        "_split_on_special_tokens": '''
+def _split_on_special_tokens(text, special_tokens):
     if not special_tokens:
         return [text]
     pattern = "(" + "|".join(regex.escape(t) for t in sorted(special_tokens, key=len)) + ")"
@@ -180,14 +180,14 @@ def pretokenize(text):
     },
     # Row 11: a one-byte pre-token has no pair, and min() of nothing raises.
     "tokenization-11-single-byte-pretoken-crashes": {
-        "apply_merges": '''
-def apply_merges(data, ranks):
+        "_apply_merges": '''
+def _apply_merges(data, ranks):
     word = tuple(bytes([b]) for b in data)
     while True:
         best = min(zip(word, word[1:]), key=lambda p: ranks.get(p, float("inf")))
         if best not in ranks:
             break
-        word = merge_word(word, best, best[0] + best[1])
+        word = _merge_word(word, best, best[0] + best[1])
     return list(word)
 ''',
     },
@@ -195,7 +195,7 @@ def apply_merges(data, ranks):
     "tokenization-13-naive-recount-trainer": {
         "train_bpe": '''
 def train_bpe(text, vocab_size, special_tokens=()):
-    words = {tuple(bytes([b]) for b in w): c for w, c in count_pretokens(text, special_tokens).items()}
+    words = {tuple(bytes([b]) for b in w): c for w, c in _count_pretokens(text, special_tokens).items()}
     vocab = {i: bytes([i]) for i in range(256)}
     merges = []
     while len(merges) < vocab_size - 256 - len(special_tokens):
@@ -210,7 +210,7 @@ def train_bpe(text, vocab_size, special_tokens=()):
         vocab[255 + len(merges)] = best[0] + best[1]
         merged = Counter()
         for word, c in words.items():
-            merged[merge_word(word, best, best[0] + best[1])] += c
+            merged[_merge_word(word, best, best[0] + best[1])] += c
         words = merged
     for offset, token in enumerate(special_tokens):
         vocab[256 + len(merges) + offset] = token.encode("utf-8")
@@ -225,4 +225,12 @@ def pretokenize(text):
     return regex.findall(GPT2_PATTERN, unicodedata.normalize("NFC", text))
 ''',
     },
+}
+
+# Realistic buggy submissions for the demo (`python -m grader.samples`).
+SAMPLES = {
+    "bug-first-seen-and-per-token-decode": ["tokenization-1-first-seen-tie-break",
+                                            "tokenization-8-decode-per-token"],
+    "bug-naive-trainer": ["tokenization-13-naive-recount-trainer"],
+    "bug-stdlib-re-and-nfc": ["tokenization-10-adhoc-pretokenize", "tokenization-14-nfc-normalization"],
 }
