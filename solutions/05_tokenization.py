@@ -4,8 +4,15 @@
 한글 음절 하나는 UTF-8로 3바이트이므로, 학습 초반의 병합은 바이트를 다시 음절로 묶고,
 그다음에 자주 나오는 음절 묶음(어절, 조사, 어미)을 토큰으로 만듭니다.
 
-이 모듈은 과정의 작은 한국어 GPT가 쓰는 토크나이저이기도 합니다. 뒤의 과제는 복사하지 말고
-`importlib`으로 이 파일을 불러 씁니다(파일 이름이 숫자로 시작하므로 일반 import는 안 됩니다).
+이 모듈은 과정의 작은 한국어 GPT가 쓰는 토크나이저이기도 합니다. 뒤의 과제와 스크립트는 복사하지
+말고 이 파일을 불러 씁니다(파일 이름이 숫자로 시작하므로 일반 import는 안 됩니다):
+
+    from grader.assignments import load_solution
+    bpe = load_solution("05_tokenization")
+    vocab, merges = bpe.train_bpe(text, 4096, ["<|endoftext|>"])
+    tokenizer = bpe.BPETokenizer(vocab, merges, ["<|endoftext|>"])
+
+한국어 텍스트는 solutions/korean_text.py의 load_konlpy_text()로 읽습니다.
 """
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ import importlib.util
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader.checks import assert_equal, expect
@@ -30,9 +31,12 @@ def trained(ref):
 
 def _encode(tokenizer, text):
     ids = tokenizer.encode(text)
-    expect(isinstance(ids, list) and all(isinstance(i, int) for i in ids),
+    if hasattr(ids, "tolist"):  # a numpy array or torch tensor of ids is accepted too
+        ids = ids.tolist()
+    expect(isinstance(ids, (list, tuple)) and all(isinstance(i, (int, np.integer)) and not isinstance(i, bool)
+                                                  for i in ids),
            "encode는 정수 id의 리스트를 반환해야 합니다.")
-    return ids
+    return [int(i) for i in ids]
 
 
 @pytest.mark.points(6)

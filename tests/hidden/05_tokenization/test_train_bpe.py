@@ -26,8 +26,9 @@ def _train(student, text, vocab_size, specials=()):
            "train_bpe는 (vocab, merges) 두 값을 반환해야 합니다.")
     vocab, merges = result
     expect(isinstance(vocab, dict), "vocab은 {id: bytes} 딕셔너리여야 합니다.")
-    expect(isinstance(merges, list), "merges는 (bytes, bytes) 쌍의 리스트여야 합니다.")
-    return vocab, [tuple(pair) for pair in merges]
+    expect(isinstance(merges, (list, tuple)) and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in merges),
+           "merges는 (bytes, bytes) 쌍의 리스트여야 합니다.")
+    return dict(vocab), [tuple(pair) for pair in merges]
 
 
 @pytest.mark.points(7)
