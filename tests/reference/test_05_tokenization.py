@@ -31,6 +31,13 @@ def _load():
 
 bpe = _load()
 
+
+def load_konlpy_text(corpora):
+    spec = importlib.util.spec_from_file_location("korean_text", ROOT / "solutions" / "korean_text.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.load_konlpy_text(corpora)
+
 # ----------------------------------------------------------------------------- an obviously-correct trainer
 
 
@@ -168,8 +175,6 @@ def test_matches_naive_trainer(text, vocab_size, specials):
 
 
 def test_matches_naive_trainer_on_konlpy_excerpt():
-    from solutions.korean_text import load_konlpy_text
-
     text = load_konlpy_text(("kolaw",))[:4000]
     assert bpe.train_bpe(text, 256 + 150) == naive_train_bpe(text, 256 + 150)
 
@@ -248,3 +253,20 @@ def test_decode_joins_bytes_before_decoding(korean_tokenizer):
     assert any("\ufffd" in korean_tokenizer.vocab[i].decode("utf-8", errors="replace") for i in ids)
     assert korean_tokenizer.decode(ids) == "밝힘"
     assert korean_tokenizer.decode([0xEC]) == "\ufffd"
+
+
+def test_compression_close_to_hf_tokenizers():
+    """Merge lists differ on ties (see the module docstring), but compression must agree closely."""
+    tokenizers = pytest.importorskip("tokenizers")
+    train, held_out = load_konlpy_text(("kobill",)), load_konlpy_text(("kolaw",))
+    vocab, merges = bpe.train_bpe(train, 1024)
+    ours = len(held_out) / len(bpe.BPETokenizer(vocab, merges).encode(held_out))
+
+    hf = tokenizers.Tokenizer(tokenizers.models.BPE())
+    hf.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    trainer = tokenizers.trainers.BpeTrainer(
+        vocab_size=1024, min_frequency=0, show_progress=False,
+        initial_alphabet=tokenizers.pre_tokenizers.ByteLevel.alphabet())
+    hf.train_from_iterator([train], trainer)
+    theirs = len(held_out) / len(hf.encode(held_out).ids)
+    assert abs(ours - theirs) / theirs < 0.03, (ours, theirs)
