@@ -25,8 +25,8 @@ def find_submissions(path: Path, assignment_id: str | None) -> list[tuple[Path, 
     known = set(assignments.all_ids())
     if path.is_file():
         found = assignment_id or (path.stem if path.stem in known else path.parent.name)
-        student = path.parent.parent.name if path.parent.name == found else path.stem
-        return [(path, found, student or "student")]
+        in_tree = path.parent.name == found and path.parent.parent.parent.name == "submitted"
+        return [(path, found, path.parent.parent.name if in_tree else path.stem)]
     found = []
     for notebook in sorted(path.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in notebook.parts:
