@@ -211,7 +211,9 @@ class BPETokenizer:
         self.vocab = dict(vocab)
         self.merges = [tuple(pair) for pair in merges]
         self.special_tokens = list(special_tokens)
-        self._ranks = {pair: rank for rank, pair in enumerate(self.merges)}
+        self._ranks = {}
+        for rank, pair in enumerate(self.merges):
+            self._ranks.setdefault(pair, rank)  # 같은 쌍이 다시 나오면 처음 순위가 유효합니다
         self._ids = {}
         for token_id in sorted(self.vocab):  # 같은 바이트열이면 작은 id(일반 토큰)가 우선
             self._ids.setdefault(self.vocab[token_id], token_id)
