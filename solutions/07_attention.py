@@ -65,6 +65,7 @@ class MultiHeadSelfAttention(nn.Module):
     """
 
     def __init__(self, d_model, n_heads):
+        """q_proj, k_proj, v_proj, o_proj를 만듭니다 (d_head = d_model // n_heads)."""
         super().__init__()
         assert d_model % n_heads == 0, "d_model은 n_heads로 나누어떨어져야 합니다."
         self.d_model = d_model
@@ -76,16 +77,17 @@ class MultiHeadSelfAttention(nn.Module):
         self.o_proj = nn.Linear(d_model, d_model)
 
     def _split_heads(self, x):
-        # (B, T, d_model) → (B, H, T, d_head)
+        """(B, T, d_model) → (B, H, T, d_head): view로 나눈 뒤 transpose(1, 2)."""
         batch, t, _ = x.shape
         return x.view(batch, t, self.n_heads, self.d_head).transpose(1, 2)
 
     def _merge_heads(self, x):
-        # (B, H, T, d_head) → (B, T, d_model)
+        """(B, H, T, d_head) → (B, T, d_model): _split_heads의 역순."""
         batch, _, t, _ = x.shape
         return x.transpose(1, 2).reshape(batch, t, self.d_model)
 
     def forward(self, x, mask=None):
+        """x: (B, T, d_model), mask: (T, T) 불리언(True = 어텐션 가능) 또는 None → (B, T, d_model)"""
         q = self._split_heads(self.q_proj(x))
         k = self._split_heads(self.k_proj(x))
         v = self._split_heads(self.v_proj(x))

@@ -2,27 +2,47 @@
 
 `MiniGPT` here is the course's small GPT: later assignments load this file (for instance with
 `grader.assignments.load_solution("08_transformer_block")`) instead of copying the architecture.
-Multi-head self-attention comes from 07's reference, the one place it is defined.
+The graded code needs 07's attention; it is the notebook's given (support) cell, repeated below
+verbatim so that this file stands alone (the grader runs it without the rest of the repository).
 """
-import importlib.util
 import math
-from pathlib import Path
 
 import torch
 from torch import nn
 
 
-def _load_attention():
-    path = Path(__file__).resolve().with_name("07_attention.py")
-    spec = importlib.util.spec_from_file_location("solutions_07_attention", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# --- support code: 07's attention, shipped in the notebook as a given cell (same text; a reference
+# test checks that the cell, this block and solutions/07_attention.py agree) ---
+
+def causal_mask(t):
+    """(t, t) 불리언 인과 마스크. True = 어텐션 가능 (키 위치 ≤ 쿼리 위치)."""
+    return torch.ones(t, t, dtype=torch.bool).tril()
 
 
-_attention = _load_attention()
-MultiHeadSelfAttention = _attention.MultiHeadSelfAttention
-causal_mask = _attention.causal_mask
+class MultiHeadSelfAttention(nn.Module):
+    """07 과제의 멀티 헤드 셀프 어텐션 (q_proj, k_proj, v_proj, o_proj; forward(x, mask=None))."""
+
+    def __init__(self, d_model, n_heads):
+        super().__init__()
+        assert d_model % n_heads == 0
+        self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
+        self.q_proj = nn.Linear(d_model, d_model)
+        self.k_proj = nn.Linear(d_model, d_model)
+        self.v_proj = nn.Linear(d_model, d_model)
+        self.o_proj = nn.Linear(d_model, d_model)
+
+    def forward(self, x, mask=None):
+        batch, t, _ = x.shape
+        q, k, v = (proj(x).view(batch, t, self.n_heads, self.d_head).transpose(1, 2)
+                   for proj in (self.q_proj, self.k_proj, self.v_proj))
+        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        heads = torch.softmax(scores, dim=-1) @ v
+        return self.o_proj(heads.transpose(1, 2).reshape(batch, t, self.d_model))
+
+
+# --- end of support code ---
 
 
 def layer_norm(x, weight, bias, eps=1e-5):
@@ -61,6 +81,7 @@ class FeedForward(nn.Module):
         self.fc2 = nn.Linear(d_ff, d_model)
 
     def forward(self, x):
+        """x: (..., d_model) → (..., d_model)"""
         return self.fc2(gelu(self.fc1(x)))
 
 
@@ -83,6 +104,7 @@ class TransformerBlock(nn.Module):
         self.ff = FeedForward(d_model, d_ff)
 
     def forward(self, x):
+        """x: (B, T, d_model) → (B, T, d_model), 길이 T의 인과 마스크를 씁니다."""
         mask = causal_mask(x.shape[1]).to(x.device)
         x = x + self.attn(self.ln1(x), mask)
         return x + self.ff(self.ln2(x))
@@ -111,6 +133,7 @@ class MiniGPT(nn.Module):
         self.head.weight = self.tok_emb.weight
 
     def forward(self, ids):
+        """ids: (B, T) 정수, T ≤ n_ctx → logits (B, T, vocab_size)"""
         positions = torch.arange(ids.shape[1], device=ids.device)
         x = self.tok_emb(ids) + self.pos_emb(positions)
         for block in self.blocks:

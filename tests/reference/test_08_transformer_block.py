@@ -124,19 +124,19 @@ def test_mini_gpt_is_causal():
         torch.testing.assert_close(model(ids)[:, :4], model(changed)[:, :4])
 
 
-def test_notebook_support_cell_is_07s_attention():
-    """The notebook ships MultiHeadSelfAttention as given code; it must agree with 07's reference."""
+def test_support_code_is_the_notebook_cell_and_agrees_with_07():
+    """08 ships 07's attention as a given notebook cell; this file repeats it verbatim, and it must
+    compute what 07's reference computes."""
     source = (ROOT / "assignments" / "08_transformer_block" / "source.py").read_text()
     cells = re.split(r"^# %%", source, flags=re.M)
-    support = [c for c in cells if "class MultiHeadSelfAttention" in c]
-    assert len(support) == 1
-    namespace = {}
-    exec("import math\nimport torch\nfrom torch import nn\n" + support[0].partition("\n")[2], namespace)
+    support = [c.partition("\n")[2].strip() for c in cells if "class MultiHeadSelfAttention" in c]
+    assert len(support) == 1 and support[0] in (ROOT / "solutions" / "08_transformer_block.py").read_text()
+    attention = _load("07_attention")
     ours = _randomize(ref.MultiHeadSelfAttention(12, 3), 2)
-    theirs = namespace["MultiHeadSelfAttention"](12, 3)
+    theirs = attention.MultiHeadSelfAttention(12, 3)
     theirs.load_state_dict(ours.state_dict())
     x = torch.randn(2, 5, 12)
     for mask in (None, ref.causal_mask(5)):
         with torch.no_grad():
-            torch.testing.assert_close(theirs(x, mask), ours(x, mask), atol=1e-6, rtol=1e-6)
-    assert torch.equal(namespace["causal_mask"](6), ref.causal_mask(6))
+            torch.testing.assert_close(ours(x, mask), theirs(x, mask), atol=1e-6, rtol=1e-6)
+    assert torch.equal(ref.causal_mask(6), attention.causal_mask(6))
