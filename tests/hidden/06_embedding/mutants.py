@@ -6,7 +6,7 @@ MultiHeadSelfAttention has no RoPE.
 """
 
 MUTANTS = {
-    'emb-1-sinusoid-exponent-i-over-d': {
+    'emb-01-sinusoid-exponent-i-over-d': {
         'sinusoidal_positions': '''
 def sinusoidal_positions(t, d):
     """사인파 위치 인코딩 (Transformer, 2017): (t, d) 텐서.
@@ -24,7 +24,7 @@ def sinusoidal_positions(t, d):
     return pe.float()
 ''',
     },
-    'emb-2-sin-cos-concatenated': {
+    'emb-02-sin-cos-concatenated': {
         'sinusoidal_positions': '''
 def sinusoidal_positions(t, d):
     """사인파 위치 인코딩 (Transformer, 2017): (t, d) 텐서.
@@ -42,7 +42,7 @@ def sinusoidal_positions(t, d):
     return pe.float()
 ''',
     },
-    'emb-3-positions-start-at-1': {
+    'emb-03-positions-start-at-1': {
         'sinusoidal_positions': '''
 def sinusoidal_positions(t, d):
     """사인파 위치 인코딩 (Transformer, 2017): (t, d) 텐서.
@@ -60,7 +60,7 @@ def sinusoidal_positions(t, d):
     return pe.float()
 ''',
     },
-    'emb-5-rope-half-split': {
+    'emb-05-rope-half-split': {
         'apply_rope': '''
 def apply_rope(x, positions, theta=10000.0):
     """회전 위치 임베딩 (RoPE): 이웃한 두 성분 (x_2i, x_2i+1)을 평면 위에서 회전합니다.
@@ -84,7 +84,7 @@ def apply_rope(x, positions, theta=10000.0):
     return out
 ''',
     },
-    'emb-6-rope-frequency-2k-minus-1': {
+    'emb-06-rope-frequency-2k-minus-1': {
         'apply_rope': '''
 def apply_rope(x, positions, theta=10000.0):
     """회전 위치 임베딩 (RoPE): 이웃한 두 성분 (x_2i, x_2i+1)을 평면 위에서 회전합니다.
@@ -108,7 +108,7 @@ def apply_rope(x, positions, theta=10000.0):
     return out
 ''',
     },
-    'emb-6-rope-positions-ignored': {
+    'emb-06-rope-positions-ignored': {
         'apply_rope': '''
 def apply_rope(x, positions, theta=10000.0):
     """회전 위치 임베딩 (RoPE): 이웃한 두 성분 (x_2i, x_2i+1)을 평면 위에서 회전합니다.
@@ -132,14 +132,14 @@ def apply_rope(x, positions, theta=10000.0):
     return out
 ''',
     },
-    'emb-9-lookup-via-float32-one-hot': {
+    'emb-09-lookup-via-float32-one-hot': {
         'embedding_lookup': '''
 def embedding_lookup(weight, ids):
     one_hot = torch.nn.functional.one_hot(ids, weight.shape[0]).float()
     return one_hot @ weight.float()
 ''',
     },
-    'emb-grad-repeated-ids-overwrite': {
+    'emb-extra-grad-repeated-ids-overwrite': {
         'embedding_grad': '''
 def embedding_grad(grad_output, ids, num_embeddings):
     d = grad_output.shape[-1]
@@ -148,7 +148,7 @@ def embedding_grad(grad_output, ids, num_embeddings):
     return grad_weight
 ''',
     },
-    'emb-grad-rows-up-to-max-id': {
+    'emb-extra-grad-rows-up-to-max-id': {
         'embedding_grad': '''
 def embedding_grad(grad_output, ids, num_embeddings):
     d = grad_output.shape[-1]
@@ -156,7 +156,7 @@ def embedding_grad(grad_output, ids, num_embeddings):
     return grad_weight.index_add(0, ids.reshape(-1), grad_output.reshape(-1, d))
 ''',
     },
-    'emb-rope-theta-ignored': {
+    'emb-extra-rope-theta-ignored': {
         'apply_rope': '''
 def apply_rope(x, positions, theta=10000.0):
     """회전 위치 임베딩 (RoPE): 이웃한 두 성분 (x_2i, x_2i+1)을 평면 위에서 회전합니다.
@@ -180,7 +180,7 @@ def apply_rope(x, positions, theta=10000.0):
     return out
 ''',
     },
-    'emb-rope-rotation-direction-flipped': {
+    'emb-extra-rope-rotation-direction-flipped': {
         'apply_rope': '''
 def apply_rope(x, positions, theta=10000.0):
     """회전 위치 임베딩 (RoPE): 이웃한 두 성분 (x_2i, x_2i+1)을 평면 위에서 회전합니다.
@@ -204,7 +204,7 @@ def apply_rope(x, positions, theta=10000.0):
     return out
 ''',
     },
-    'emb-cosine-one-norm-only': {
+    'emb-extra-cosine-one-norm-only': {
         'cosine_similarity': '''
 def cosine_similarity(a, b):
     """코사인 유사도: 마지막 축을 따라 두 벡터가 이루는 각의 코사인.
@@ -215,7 +215,7 @@ def cosine_similarity(a, b):
     return (a * b).sum(-1) / (a.norm(dim=-1) ** 2)
 ''',
     },
-    'emb-nearest-includes-itself': {
+    'emb-extra-nearest-includes-itself': {
         'nearest_neighbors': '''
 def nearest_neighbors(weight, index, k):
     """임베딩 행렬에서 `index`번 토큰과 코사인 유사도가 가장 높은 k개 토큰의 id.
@@ -226,7 +226,7 @@ def nearest_neighbors(weight, index, k):
     return torch.topk(sims, k).indices.tolist()
 ''',
     },
-    'emb-nearest-by-dot-product': {
+    'emb-extra-nearest-by-dot-product': {
         'nearest_neighbors': '''
 def nearest_neighbors(weight, index, k):
     """임베딩 행렬에서 `index`번 토큰과 코사인 유사도가 가장 높은 k개 토큰의 id.
@@ -238,7 +238,7 @@ def nearest_neighbors(weight, index, k):
     return torch.topk(sims, k).indices.tolist()
 ''',
     },
-    'emb-nearest-least-similar-first': {
+    'emb-extra-nearest-least-similar-first': {
         'nearest_neighbors': '''
 def nearest_neighbors(weight, index, k):
     """임베딩 행렬에서 `index`번 토큰과 코사인 유사도가 가장 높은 k개 토큰의 id.
@@ -250,4 +250,10 @@ def nearest_neighbors(weight, index, k):
     return torch.topk(sims, k, largest=False).indices.tolist()
 ''',
     },
+}
+
+SAMPLES = {
+    "bug-pe-concatenated": ["emb-02-sin-cos-concatenated"],
+    "bug-rope-half-split": ["emb-05-rope-half-split"],
+    "bug-grad-overwrite-dot-neighbours": ["emb-extra-grad-repeated-ids-overwrite", "emb-extra-nearest-by-dot-product"],
 }

@@ -6,7 +6,7 @@ Row 7 (causal mask misaligned when n_q < n_k) has no place in the fixed API: cau
 MHA = "MultiHeadSelfAttention"
 
 MUTANTS = {
-    'attn-1-missing-scale': {
+    'attn-01-missing-scale': {
         'attention_weights': '''
 def attention_weights(q, k, mask=None):
     scores = q @ k.transpose(-2, -1)
@@ -15,7 +15,7 @@ def attention_weights(q, k, mask=None):
     return softmax(scores, dim=-1)
 ''',
     },
-    'attn-2-scale-by-d-k': {
+    'attn-02-scale-by-d-k': {
         'attention_weights': '''
 def attention_weights(q, k, mask=None):
     scores = q @ k.transpose(-2, -1) / q.shape[-1]
@@ -24,7 +24,7 @@ def attention_weights(q, k, mask=None):
     return softmax(scores, dim=-1)
 ''',
     },
-    'attn-3-softmax-over-query-axis': {
+    'attn-03-softmax-over-query-axis': {
         'attention_weights': '''
 def attention_weights(q, k, mask=None):
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
@@ -33,7 +33,7 @@ def attention_weights(q, k, mask=None):
     return softmax(scores, dim=-2)
 ''',
     },
-    'attn-4-mask-polarity-inverted': {
+    'attn-04-mask-polarity-inverted': {
         'attention_weights': '''
 def attention_weights(q, k, mask=None):
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
@@ -46,7 +46,7 @@ def causal_mask(t):
     return torch.ones(t, t, dtype=torch.bool).triu(1)
 ''',
     },
-    'attn-5-masked-scores-set-to-zero': {
+    'attn-05-masked-scores-set-to-zero': {
         'attention_weights': '''
 def attention_weights(q, k, mask=None):
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
@@ -55,7 +55,7 @@ def attention_weights(q, k, mask=None):
     return softmax(scores, dim=-1)
 ''',
     },
-    'attn-5-mask-after-softmax-no-renorm': {
+    'attn-05-mask-after-softmax-no-renorm': {
         'attention_weights': '''
 def attention_weights(q, k, mask=None):
     weights = softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1)
@@ -64,19 +64,19 @@ def attention_weights(q, k, mask=None):
     return weights
 ''',
     },
-    'attn-6-causal-diagonal-excluded': {
+    'attn-06-causal-diagonal-excluded': {
         'causal_mask': '''
 def causal_mask(t):
     return torch.ones(t, t, dtype=torch.bool).tril(-1)
 ''',
     },
-    'attn-6-causal-one-step-ahead': {
+    'attn-06-causal-one-step-ahead': {
         'causal_mask': '''
 def causal_mask(t):
     return torch.ones(t, t, dtype=torch.bool).tril(1)
 ''',
     },
-    'attn-8-softmax-without-max-subtraction': {
+    'attn-08-softmax-without-max-subtraction': {
         'softmax': '''
 def softmax(x, dim=-1):
     exps = torch.exp(x)
@@ -93,7 +93,7 @@ def attention_weights(q, k, mask=None):
     return softmax(scores, dim=-1)
 ''',
     },
-    'attn-softmax-ignores-dim': {
+    'attn-extra-softmax-ignores-dim': {
         'softmax': '''
 def softmax(x, dim=-1):
     shifted = x - x.amax(dim=-1, keepdim=True)
@@ -101,7 +101,7 @@ def softmax(x, dim=-1):
     return exps / exps.sum(dim=-1, keepdim=True)
 ''',
     },
-    'attn-2-mha-scales-by-d-model': {MHA: '''
+    'attn-02-mha-scales-by-d-model': {MHA: '''
 class MultiHeadSelfAttention(nn.Module):
     """멀티 헤드 셀프 어텐션.
 
@@ -143,7 +143,7 @@ class MultiHeadSelfAttention(nn.Module):
         heads = scaled_dot_product_attention(q * (self.d_head / self.d_model) ** 0.5, k, v, mask)
         return self.o_proj(self._merge_heads(heads))
 '''},
-    'attn-9-split-heads-without-transpose': {MHA: '''
+    'attn-09-split-heads-without-transpose': {MHA: '''
 class MultiHeadSelfAttention(nn.Module):
     """멀티 헤드 셀프 어텐션.
 
@@ -185,7 +185,7 @@ class MultiHeadSelfAttention(nn.Module):
         heads = scaled_dot_product_attention(q, k, v, mask)
         return self.o_proj(self._merge_heads(heads))
 '''},
-    'attn-9-merge-heads-wrong-order': {MHA: '''
+    'attn-09-merge-heads-wrong-order': {MHA: '''
 class MultiHeadSelfAttention(nn.Module):
     """멀티 헤드 셀프 어텐션.
 
@@ -353,4 +353,10 @@ class MultiHeadSelfAttention(nn.Module):
         heads = torch.nn.functional.dropout(scaled_dot_product_attention(q, k, v, mask), 0.1)
         return self.o_proj(self._merge_heads(heads))
 '''},
+}
+
+SAMPLES = {
+    "bug-mask-polarity": ["attn-04-mask-polarity-inverted"],
+    "bug-no-scale-no-max": ["attn-01-missing-scale", "attn-08-softmax-without-max-subtraction"],
+    "bug-heads-without-transpose": ["attn-09-split-heads-without-transpose"],
 }

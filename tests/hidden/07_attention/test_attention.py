@@ -142,7 +142,8 @@ def test_sdpa_matches_reference(student, ref, rng):
 def test_sdpa_with_broadcast_masks(student, ref, rng):
     """마스크를 적용한 어텐션 출력이 기대와 다릅니다."""
     q, k, v = randn(rng, 2, 3, 6, 8), randn(rng, 2, 3, 7, 8), randn(rng, 2, 3, 7, 5)
-    for mask in (random_mask(rng, 6, 7), random_mask(rng, 2, 1, 6, 7)):
+    # The last mask is causal for 6 new queries after 1 cached key: query i sees keys 0..i+1.
+    for mask in (random_mask(rng, 6, 7), random_mask(rng, 2, 1, 6, 7), torch.ones(6, 7, dtype=torch.bool).tril(1)):
         assert_close(student.scaled_dot_product_attention(q, k, v, mask),
                      ref.scaled_dot_product_attention(q, k, v, mask), atol=1e-5,
                      hint="마스크는 True = 어텐션 가능이며 (..., T_q, T_k)로 브로드캐스트됩니다. "

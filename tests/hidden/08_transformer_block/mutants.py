@@ -4,7 +4,7 @@ MiniGPT. Rows 5 (RMSNorm) and 8 (SwiGLU) of the block section are outside the fi
 """
 
 MUTANTS = {
-    'block-1-unbiased-variance': {
+    'block-01-unbiased-variance': {
         'layer_norm': '''
 def layer_norm(x, weight, bias, eps=1e-5):
     mean = x.mean(dim=-1, keepdim=True)
@@ -12,7 +12,7 @@ def layer_norm(x, weight, bias, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps) * weight + bias
 ''',
     },
-    'block-2-eps-outside-sqrt': {
+    'block-02-eps-outside-sqrt': {
         'layer_norm': '''
 def layer_norm(x, weight, bias, eps=1e-5):
     mean = x.mean(dim=-1, keepdim=True)
@@ -20,7 +20,7 @@ def layer_norm(x, weight, bias, eps=1e-5):
     return (x - mean) / (torch.sqrt(var) + eps) * weight + bias
 ''',
     },
-    'block-3-normalizes-wrong-axis': {
+    'block-03-normalizes-wrong-axis': {
         'layer_norm': '''
 def layer_norm(x, weight, bias, eps=1e-5):
     mean = x.mean(dim=-2, keepdim=True)
@@ -28,7 +28,7 @@ def layer_norm(x, weight, bias, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps) * weight + bias
 ''',
     },
-    'block-4-gamma-beta-swapped': {
+    'block-04-gamma-beta-swapped': {
         'layer_norm': '''
 def layer_norm(x, weight, bias, eps=1e-5):
     mean = x.mean(dim=-1, keepdim=True)
@@ -36,7 +36,7 @@ def layer_norm(x, weight, bias, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps) * bias + weight
 ''',
     },
-    'block-4-gamma-beta-ignored': {
+    'block-04-gamma-beta-ignored': {
         'layer_norm': '''
 def layer_norm(x, weight, bias, eps=1e-5):
     mean = x.mean(dim=-1, keepdim=True)
@@ -44,7 +44,7 @@ def layer_norm(x, weight, bias, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps)
 ''',
     },
-    'block-6-post-norm': {
+    'block-06-post-norm': {
         'TransformerBlock': '''
 class TransformerBlock(nn.Module):
     """프리-LN 트랜스포머 블록 (GPT-2 방식).
@@ -70,7 +70,7 @@ class TransformerBlock(nn.Module):
         return self.ln2(x + self.ff(x))
 ''',
     },
-    'block-6-residual-adds-normalized-x': {
+    'block-06-residual-adds-normalized-x': {
         'TransformerBlock': '''
 class TransformerBlock(nn.Module):
     """프리-LN 트랜스포머 블록 (GPT-2 방식).
@@ -98,13 +98,13 @@ class TransformerBlock(nn.Module):
         return h + self.ff(h)
 ''',
     },
-    'block-7-gelu-tanh-approximation': {
+    'block-07-gelu-tanh-approximation': {
         'gelu': '''
 def gelu(x):
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 ''',
     },
-    'block-9-final-norm-missing': {
+    'block-09-final-norm-missing': {
         'MiniGPT': '''
 class MiniGPT(nn.Module):
     """작은 GPT: 임베딩 → 트랜스포머 블록 n_layers개 → 마지막 LayerNorm → 출력 헤드.
@@ -136,7 +136,7 @@ class MiniGPT(nn.Module):
         return self.head(x)
 ''',
     },
-    'block-9-logits-shape-b-v-t': {
+    'block-09-logits-shape-b-v-t': {
         'MiniGPT': '''
 class MiniGPT(nn.Module):
     """작은 GPT: 임베딩 → 트랜스포머 블록 n_layers개 → 마지막 LayerNorm → 출력 헤드.
@@ -168,7 +168,7 @@ class MiniGPT(nn.Module):
         return self.head(self.ln_f(x)).transpose(1, 2)
 ''',
     },
-    'block-causal-mask-missing': {
+    'block-extra-causal-mask-missing': {
         'TransformerBlock': '''
 class TransformerBlock(nn.Module):
     """프리-LN 트랜스포머 블록 (GPT-2 방식).
@@ -194,7 +194,7 @@ class TransformerBlock(nn.Module):
         return x + self.ff(self.ln2(x))
 ''',
     },
-    'block-ffn-relu-instead-of-gelu': {
+    'block-extra-ffn-relu-instead-of-gelu': {
         'FeedForward': '''
 class FeedForward(nn.Module):
     """위치별 피드 포워드 네트워크 (Feed-Forward Network).
@@ -213,7 +213,7 @@ class FeedForward(nn.Module):
         return self.fc2(torch.relu(self.fc1(x)))
 ''',
     },
-    'block-count-head-twice': {
+    'block-extra-count-head-twice': {
         'count_parameters': '''
 def count_parameters(vocab_size, n_ctx, d_model, n_layers, d_ff):
     d = d_model
@@ -221,14 +221,14 @@ def count_parameters(vocab_size, n_ctx, d_model, n_layers, d_ff):
     return 2 * vocab_size * d + n_ctx * d + n_layers * per_block + 2 * d
 ''',
     },
-    'block-count-assumes-d-ff-4d': {
+    'block-extra-count-assumes-d-ff-4d': {
         'count_parameters': '''
 def count_parameters(vocab_size, n_ctx, d_model, n_layers, d_ff):
     d = d_model
     return vocab_size * d + n_ctx * d + n_layers * (12 * d * d + 13 * d) + 2 * d
 ''',
     },
-    'emb-4-positions-added-along-batch-axis': {
+    'emb-04-positions-added-along-batch-axis': {
         'MiniGPT': '''
 class MiniGPT(nn.Module):
     """작은 GPT: 임베딩 → 트랜스포머 블록 n_layers개 → 마지막 LayerNorm → 출력 헤드.
@@ -260,7 +260,7 @@ class MiniGPT(nn.Module):
         return self.head(self.ln_f(x))
 ''',
     },
-    'emb-8-head-copied-not-tied': {
+    'emb-08-head-copied-not-tied': {
         'MiniGPT': '''
 class MiniGPT(nn.Module):
     """작은 GPT: 임베딩 → 트랜스포머 블록 n_layers개 → 마지막 LayerNorm → 출력 헤드.
@@ -292,4 +292,10 @@ class MiniGPT(nn.Module):
         return self.head(self.ln_f(x))
 ''',
     },
+}
+
+SAMPLES = {
+    "bug-unbiased-variance-post-norm": ["block-01-unbiased-variance", "block-06-post-norm"],
+    "bug-tanh-gelu": ["block-07-gelu-tanh-approximation"],
+    "bug-untied-head": ["emb-08-head-copied-not-tied", "block-extra-count-head-twice"],
 }
