@@ -3,7 +3,7 @@
 MUTANTS = {
     # n-gram row 1: add-k denominator c(ctx) + k instead of c(ctx) + k·V
     'ngram-1-addk-denominator': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -96,7 +96,7 @@ class NGramLM:
     },
     # n-gram row 2: V counts <s>
     'ngram-2-vocab-counts-bos': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -189,7 +189,7 @@ class NGramLM:
     },
     # n-gram row 2: V omits <unk>
     'ngram-2-vocab-omits-unk': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -282,7 +282,7 @@ class NGramLM:
     },
     # n-gram row 3: one padding for the whole corpus (n-grams span sentence boundaries)
     'ngram-3-cross-sentence': {
-        'count_ngrams': '''
+        'count_ngrams': r'''
 def count_ngrams(sentences, n):
     """패딩한 각 문장에서 연속한 n개 토큰의 튜플을 셉니다.
 
@@ -305,7 +305,7 @@ def count_ngrams(sentences, n):
     },
     # n-gram row 4: perplexity exp(sum nll) instead of exp(mean nll)
     'ngram-4-ppl-sum': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -398,7 +398,7 @@ class NGramLM:
     },
     # n-gram row 5: log-base mismatch 2 ** mean(-ln p)
     'ngram-5-log-base': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -491,7 +491,7 @@ class NGramLM:
     },
     # n-gram row 6: entropy of the model's own distributions instead of the held-out tokens' log-probs
     'ngram-6-model-entropy': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -584,7 +584,7 @@ class NGramLM:
     },
     # n-gram row 7: multiplying raw probabilities (underflow on long text)
     'ngram-7-product-underflow': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -677,7 +677,7 @@ class NGramLM:
     },
     # n-gram row 8: unseen context with k = 0 divides by zero
     'ngram-8-unseen-context-zero-division': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -768,7 +768,7 @@ class NGramLM:
     },
     # n-gram row 8: OOV word not mapped to <unk> (index lookup fails)
     'ngram-8-oov-not-mapped': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -861,7 +861,7 @@ class NGramLM:
     },
     # n-gram row 9: N counts the <s> padding too
     'ngram-9-count-bos': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 
@@ -955,7 +955,7 @@ class NGramLM:
     },
     # n-gram row 9: mean per sentence instead of per predicted token
     'ngram-9-per-sentence': {
-        'NGramLM': '''
+        'NGramLM': r'''
 class NGramLM:
     """add-k 평활화(smoothing)를 쓰는 n-gram 언어 모델.
 

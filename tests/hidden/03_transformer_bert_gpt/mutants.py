@@ -3,7 +3,7 @@
 MUTANTS = {
     # BERT vs GPT row 1: labels keep every token (no -100 on unselected positions)
     'bert-gpt-1-labels-not-ignored': {
-        'mask_tokens': '''
+        'mask_tokens': r'''
 def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, mlm_probability=0.15):
     """BERT의 마스크 언어 모델(MLM) 입력과 정답을 만듭니다 (Hugging Face 콜레이터와 같은 규칙).
 
@@ -35,7 +35,7 @@ def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, ml
     },
     # BERT vs GPT row 2: random replacement with 0.1 of the remainder (2 % instead of 10 %)
     'bert-gpt-2-random-share': {
-        'mask_tokens': '''
+        'mask_tokens': r'''
 def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, mlm_probability=0.15):
     """BERT의 마스크 언어 모델(MLM) 입력과 정답을 만듭니다 (Hugging Face 콜레이터와 같은 규칙).
 
@@ -68,7 +68,7 @@ def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, ml
     },
     # BERT vs GPT row 3: special tokens eligible
     'bert-gpt-3-specials-eligible': {
-        'mask_tokens': '''
+        'mask_tokens': r'''
 def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, mlm_probability=0.15):
     """BERT의 마스크 언어 모델(MLM) 입력과 정답을 만듭니다 (Hugging Face 콜레이터와 같은 규칙).
 
@@ -101,7 +101,7 @@ def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, ml
     },
     # BERT vs GPT row 4: fixed count per sequence instead of a per-token draw
     'bert-gpt-4-fixed-count': {
-        'mask_tokens': '''
+        'mask_tokens': r'''
 def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, mlm_probability=0.15):
     """BERT의 마스크 언어 모델(MLM) 입력과 정답을 만듭니다 (Hugging Face 콜레이터와 같은 규칙).
 
@@ -138,7 +138,7 @@ def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, ml
     },
     # BERT vs GPT row 4: one draw per sequence (whole sequence selected or not)
     'bert-gpt-4-per-sequence': {
-        'mask_tokens': '''
+        'mask_tokens': r'''
 def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, mlm_probability=0.15):
     """BERT의 마스크 언어 모델(MLM) 입력과 정답을 만듭니다 (Hugging Face 콜레이터와 같은 규칙).
 
@@ -172,7 +172,7 @@ def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, ml
     },
     # BERT vs GPT row 5: CLM labels shifted twice
     'bert-gpt-5-double-shift': {
-        'shift_for_causal_lm': '''
+        'shift_for_causal_lm': r'''
 def shift_for_causal_lm(input_ids, pad_id):
     """GPT(자기회귀) 학습용 입력과 정답: 위치 t의 정답은 다음 토큰 t+1입니다.
 
@@ -190,7 +190,7 @@ def shift_for_causal_lm(input_ids, pad_id):
     },
     # BERT vs GPT row 6: GPT without a causal mask
     'bert-gpt-6-gpt-without-causal': {
-        'attention_mask': '''
+        'attention_mask': r'''
 def attention_mask(lengths, t, causal=False):
     """셀프 어텐션에 넣을 마스크: query i가 key j를 볼 수 있으면 True.
 
@@ -208,7 +208,7 @@ def attention_mask(lengths, t, causal=False):
     },
     # BERT vs GPT row 6 (also self-attention row 6): causal mask without its diagonal
     'bert-gpt-6-causal-diagonal': {
-        'causal_mask': '''
+        'causal_mask': r'''
 def causal_mask(t):
     """단방향(GPT) 마스크: query 위치 i가 key 위치 j를 볼 수 있으면 True.
 
@@ -221,7 +221,7 @@ def causal_mask(t):
     },
     # BERT vs GPT row 7: BERT given a causal mask
     'bert-gpt-7-bert-given-causal': {
-        'attention_mask': '''
+        'attention_mask': r'''
 def attention_mask(lengths, t, causal=False):
     """셀프 어텐션에 넣을 마스크: query i가 key j를 볼 수 있으면 True.
 
@@ -239,7 +239,7 @@ def attention_mask(lengths, t, causal=False):
     },
     # BERT vs GPT row 8: padding counted in the loss (mean over every position)
     'bert-gpt-8-padding-in-loss': {
-        'lm_loss': '''
+        'lm_loss': r'''
 def lm_loss(logits, labels):
     """언어 모델 손실: 정답이 -100이 아닌 위치들의 교차 엔트로피 평균.
 
@@ -257,7 +257,7 @@ def lm_loss(logits, labels):
     },
     # RNN/LSTM row 7: target not shifted (predicts the current token)
     'rnn-lstm-7-target-not-shifted': {
-        'shift_for_causal_lm': '''
+        'shift_for_causal_lm': r'''
 def shift_for_causal_lm(input_ids, pad_id):
     """GPT(자기회귀) 학습용 입력과 정답: 위치 t의 정답은 다음 토큰 t+1입니다.
 
@@ -274,7 +274,7 @@ def shift_for_causal_lm(input_ids, pad_id):
     },
     # RNN/LSTM row 8: cross-entropy over the wrong axis of (B, T, V) logits
     'rnn-lstm-8-ce-wrong-axis': {
-        'lm_loss': '''
+        'lm_loss': r'''
 def lm_loss(logits, labels):
     """언어 모델 손실: 정답이 -100이 아닌 위치들의 교차 엔트로피 평균.
 
