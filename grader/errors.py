@@ -33,6 +33,8 @@ class StudentCodeError(StudentSideError):
 
     @property
     def student_message(self) -> str:  # type: ignore[override]
+        if self.type_name == "NotImplementedError":
+            return f"`{self.name}`이(가) 아직 구현되지 않았습니다 (NotImplementedError)."
         # The message text itself may echo hidden inputs, so only types without data are quoted.
         shown = f": {self.message[:200]}" if self.type_name in _QUOTABLE else ""
         where = f" ({self.where})" if self.where else ""

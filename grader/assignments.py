@@ -1,0 +1,77 @@
+"""Where each piece of an assignment lives. One folder trio per assignment id."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class UnknownAssignment(LookupError):
+    def __init__(self, assignment_id: str):
+        known = ", ".join(all_ids()) or "(none)"
+        super().__init__(f"unknown assignment {assignment_id!r}; known: {known}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    id: str
+
+    @property
+    def source_dir(self) -> Path:
+        return ROOT / "assignments" / self.id
+
+    @property
+    def notebook_spec(self) -> Path:
+        """The hand-edited jupytext source of the notebook."""
+        return self.source_dir / "source.py"
+
+    @property
+    def source_notebook(self) -> Path:
+        return self.source_dir / f"{self.id}.ipynb"
+
+    @property
+    def release_dir(self) -> Path:
+        return ROOT / "release" / self.id
+
+    @property
+    def release_notebook(self) -> Path:
+        return self.release_dir / f"{self.id}.ipynb"
+
+    @property
+    def solution(self) -> Path:
+        return ROOT / "solutions" / f"{self.id}.py"
+
+    @property
+    def hidden_suite(self) -> Path:
+        return ROOT / "tests" / "hidden" / self.id
+
+    @property
+    def mutants(self) -> Path:
+        return self.hidden_suite / "mutants.py"
+
+
+def all_ids() -> list[str]:
+    return sorted(p.parent.name for p in (ROOT / "assignments").glob("*/source.py"))
+
+
+def get(assignment_id: str) -> Assignment:
+    if assignment_id not in all_ids():
+        raise UnknownAssignment(assignment_id)
+    return Assignment(assignment_id)
+
+
+@functools.cache
+def load_solution(assignment_id: str) -> ModuleType:
+    """The reference module (file names start with a digit, so it is loaded by path)."""
+    return load_module_from(Assignment(assignment_id).solution, f"solution_{assignment_id}")
+
+
+def load_module_from(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,208 @@
+"""Build the generated files of an assignment from their single sources.
+
+    python -m grader.build 12_evaluation      # or --all
+
+1. `assignments/<id>/source.py` (jupytext percent: narrative and cell directives) plus the code in
+   `solutions/<id>.py` -> the nbgrader source notebook `assignments/<id>/<id>.ipynb`. Points of each
+   autograded-test cell come from the hidden suite's markers, so they are declared once.
+2. nbgrader `generate_assignment` -> `release/<id>/` (the student version).
+
+`tests/project/test_generated_in_sync.py` rebuilds both and compares them with what is committed.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from grader.assignments import Assignment, all_ids, get
+from grader.load import SKIP_TAG
+from grader.suite import points_per_cell
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+# ----------------------------------------------------------------------------- solution cells
+
+def _definitions(source: str) -> dict[str, ast.stmt]:
+    return {node.name: node for node in ast.parse(source).body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def _region(lines: list[str], indent: str) -> list[str]:
+    return [indent + BEGIN] + lines + [indent + END]
+
+
+def _function_with_hidden_body(node, lines: list[str]) -> list[str]:
+    """`def` line(s) and docstring stay; the rest of the body becomes a solution region."""
+    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+    body = node.body
+    has_doc = (isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+               and isinstance(body[0].value.value, str))
+    visible_end = body[0].end_lineno if has_doc else body[0].lineno - 1
+    hidden = lines[visible_end:node.end_lineno]
+    first = next((line for line in hidden if line.strip()), "    pass")
+    indent = first[: len(first) - len(first.lstrip())]
+    if not hidden:
+        return lines[start:node.end_lineno]
+    return lines[start:visible_end] + _region(hidden, indent)
+
+
+def _class_with_hidden_methods(node: ast.ClassDef, lines: list[str]) -> list[str]:
+    """Class line, docstring and method signatures stay; method bodies and the rest are regions."""
+    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+    out = lines[start:node.body[0].lineno - 1]
+    for index, member in enumerate(node.body):
+        member_start = (member.decorator_list[0].lineno if getattr(member, "decorator_list", None)
+                        else member.lineno) - 1
+        gap = lines[(node.body[index - 1].end_lineno if index else member_start):member_start]
+        out += gap
+        if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out += _function_with_hidden_body(member, lines)
+        elif index == 0 and isinstance(member, ast.Expr):
+            out += lines[member_start:member.end_lineno]  # the class docstring
+        else:
+            block = lines[member_start:member.end_lineno]
+            indent = block[0][: len(block[0]) - len(block[0].lstrip())]
+            out += _region(block, indent)
+    return out
+
+
+def solution_cell_source(names: list[str], impl_source: str) -> str:
+    """The code of a solution cell: the named definitions of the implementation module."""
+    lines = impl_source.splitlines()
+    definitions = _definitions(impl_source)
+    parts = []
+    for name in names:
+        node = definitions.get(name)
+        if node is None:
+            raise KeyError(f"solution cell names {name!r}, which the implementation does not define")
+        if isinstance(node, ast.ClassDef):
+            parts.append("\n".join(_class_with_hidden_methods(node, lines)))
+        else:
+            parts.append("\n".join(_function_with_hidden_body(node, lines)))
+    return "\n\n\n".join(parts)
+
+
+# ----------------------------------------------------------------------------- notebook
+
+def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nbformat.NotebookNode:
+    """The nbgrader source notebook, with solution cells taken from `impl_source`."""
+    if impl_source is None:
+        impl_source = assignment.solution.read_text(encoding="utf-8")
+    spec = jupytext.reads(assignment.notebook_spec.read_text(encoding="utf-8"), fmt="py:percent")
+    points = points_per_cell(assignment)
+    cells, seen_tests = [], set()
+    for index, cell in enumerate(spec.cells, start=1):
+        meta = dict(cell.metadata)
+        solution = meta.pop("solution", None)
+        tests = meta.pop("tests", None)
+        tags = list(meta.pop("tags", []))
+        if cell.cell_type == "markdown":
+            new = nbformat.v4.new_markdown_cell(cell.source)
+            new.id = f"md-{index:03d}"
+        elif solution is not None:
+            new = nbformat.v4.new_code_cell(solution_cell_source(list(solution), impl_source))
+            new.metadata["nbgrader"] = _nbgrader(solution[0], solution=True)
+            new.id = f"solution-{solution[0].strip('_')}"[:64]
+        elif tests is not None:
+            if tests not in points:
+                raise ValueError(f"tests cell {tests!r} has no hidden tests marked with it")
+            seen_tests.add(tests)
+            new = nbformat.v4.new_code_cell(cell.source)
+            new.metadata["nbgrader"] = _nbgrader(tests, grade=True, locked=True, points=points[tests])
+            new.id = f"tests-{tests}"[:64]
+        elif SKIP_TAG in tags:
+            new = nbformat.v4.new_code_cell(cell.source)
+            new.metadata["nbgrader"] = _nbgrader(f"demo_{index:03d}", locked=True)
+            new.id = f"demo-{index:03d}"
+        else:
+            new = nbformat.v4.new_code_cell(cell.source)
+            new.id = f"code-{index:03d}"
+        if tags:
+            new.metadata["tags"] = tags
+        cells.append(new)
+    missing = set(points) - seen_tests
+    if missing:
+        raise ValueError(f"hidden tests mark cells the notebook does not have: {sorted(missing)}")
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                   "language_info": {"name": "python"}}
+    nb.nbformat_minor = 5
+    return nb
+
+
+def _nbgrader(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def write_source_notebook(assignment: Assignment) -> Path:
+    nbformat.write(build_notebook(assignment), assignment.source_notebook)
+    return assignment.source_notebook
+
+
+# ----------------------------------------------------------------------------- release
+
+def generate_release(assignment: Assignment, target_root: Path) -> Path:
+    """Run nbgrader generate_assignment in a scratch course; copy release/<id> under target_root."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+
+    _venv_tools_on_path()
+    with tempfile.TemporaryDirectory(prefix="grader-build-") as scratch:
+        course = Path(scratch)
+        shutil.copytree(assignment.source_dir, course / "assignments" / assignment.id,
+                        ignore=shutil.ignore_patterns("source.py", "__pycache__", ".*"))
+        config = Config()
+        config.CourseDirectory.root = str(course)
+        config.CourseDirectory.source_directory = "assignments"
+        config.CourseDirectory.release_directory = "release"
+        config.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
+        config.Application.log_level = "WARNING"
+        result = NbGraderAPI(config=config).generate_assignment(assignment.id, force=True, create=True)
+        if not result.get("success"):
+            raise RuntimeError(f"nbgrader generate_assignment failed:\n{result.get('log', '')}"
+                               f"\n{result.get('error', '')}")
+        target = target_root / assignment.id
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(course / "release" / assignment.id, target)
+    return target
+
+
+def _venv_tools_on_path() -> None:
+    """nbgrader runs `alembic` by name; find it beside this interpreter even without an activated venv."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def build(assignment: Assignment) -> None:
+    write_source_notebook(assignment)
+    generate_release(assignment, assignment.release_dir.parent)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.build", description=__doc__.split("\n")[0])
+    parser.add_argument("ids", nargs="*")
+    parser.add_argument("--all", action="store_true")
+    args = parser.parse_args(argv)
+    for assignment_id in all_ids() if args.all else args.ids:
+        build(get(assignment_id))
+        print(f"built {assignment_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""Buggy variants of a reference solution: the proof that a hidden suite takes points off.
+
+`tests/hidden/<id>/mutants.py` defines `MUTANTS = {name: {definition_name: source}}` (each source
+replaces one whole top-level definition of `solutions/<id>.py`) and, optionally,
+`SAMPLES = {student_name: [mutant names]}` for the demo's realistic buggy submissions.
+"""
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from grader.assignments import Assignment, load_module_from
+
+
+def load(assignment: Assignment) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    if not assignment.mutants.exists():
+        return {}, {}
+    module = load_module_from(assignment.mutants, f"mutants_{assignment.id}")
+    return dict(getattr(module, "MUTANTS", {})), dict(getattr(module, "SAMPLES", {}))
+
+
+def replace_definitions(source: str, replacements: dict[str, str]) -> str:
+    """The module `source` with the named top-level definitions replaced (or appended)."""
+    lines = source.splitlines()
+    spans = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+            spans[node.name] = (start, node.end_lineno)
+    new = {name: textwrap.dedent(text).strip("\n").splitlines() for name, text in replacements.items()}
+    # Bottom-up, so that each replacement leaves the line numbers of the ones above it valid.
+    for name in sorted((n for n in new if n in spans), key=lambda n: spans[n][0], reverse=True):
+        start, end = spans[name]
+        lines[start:end] = new[name]
+    for name in (n for n in new if n not in spans):
+        lines += ["", ""] + new[name]
+    return "\n".join(lines) + "\n"
+
+
+def stub_definitions(source: str, names: list[str]) -> str:
+    """The module with the named functions' bodies replaced by `raise NotImplementedError()`."""
+    replacements = {}
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+            header = ast.get_source_segment(source, node).split("\n")[0]
+            if not header.rstrip().endswith(":"):  # multi-line signatures: rebuild from the AST
+                header = f"def {node.name}({ast.unparse(node.args)}):"
+            replacements[node.name] = f"{header}\n    raise NotImplementedError()\n"
+    return replace_definitions(source, replacements)

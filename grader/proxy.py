@@ -1,0 +1,107 @@
+"""The `student` fixture: calls into the worker, plain values and opaque handles back."""
+from __future__ import annotations
+
+import pickle
+
+from grader.errors import BadResponse, MissingName, StudentCodeError
+from grader.worker import wire
+
+
+class Student:
+    """`student.f(*args)` calls the student's `f` in the worker and returns plain data."""
+
+    def __init__(self, backend, call_seconds: float = 10.0):
+        object.__setattr__(self, "_backend", backend)
+        object.__setattr__(self, "_seconds", call_seconds)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self._call("call", name, name=name, args=args, kwargs=kwargs)
+
+    def value(self, name: str):
+        """The value of a global in the student's namespace (functions come back as handles)."""
+        return self._call("get", name, name=name)
+
+    def call_with_args(self, name: str, *args, **kwargs):
+        """Call `name` and also return the arguments as the student's code left them (in-place edits)."""
+        doc, blobs = self._request("call", name, name=name, args=args, kwargs=kwargs, return_args=True)
+        decode = lambda node: wire.decode_value(node, blobs, self._make_handle)  # noqa: E731
+        try:
+            return decode(doc["value"]), tuple(decode(doc["args"])), decode(doc["kwargs"])
+        except (wire.WireError, KeyError) as exc:
+            raise BadResponse(str(exc)) from None
+
+    def with_timeout(self, seconds: float) -> "Student":
+        """The same student, with a different deadline for each call."""
+        return Student(self._backend, seconds)
+
+    # ------------------------------------------------------------------ used by Handle
+
+    def _getattr(self, handle, name):
+        return self._call("getattr", f"{handle.type_name}.{name}", handle=handle.handle_id,
+                          handle_generation=handle.generation, name=name)
+
+    def _setattr(self, handle, name, value):
+        return self._call("setattr", f"{handle.type_name}.{name}", handle=handle.handle_id,
+                          handle_generation=handle.generation, name=name, value=value)
+
+    def _call_handle(self, handle, args, kwargs):
+        return self._call("call_handle", handle.type_name.rsplit(".", 1)[-1],
+                          handle=handle.handle_id, handle_generation=handle.generation,
+                          args=args, kwargs=kwargs)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _call(self, op: str, what: str, **fields):
+        doc, blobs = self._request(op, what, **fields)
+        try:
+            return wire.decode_value(doc.get("value"), blobs, self._make_handle)
+        except wire.WireError as exc:
+            raise BadResponse(f"{what}: {exc}") from None
+
+    def _request(self, op: str, what: str, **fields):
+        try:
+            doc, blobs = self._backend.request(op, self._seconds, what, **fields)
+        except wire.WireError as exc:
+            raise BadResponse(f"{what}: {exc}") from None
+        if doc.get("ok") is True:
+            return doc, blobs
+        if "missing" in doc:
+            raise MissingName(str(doc["missing"])[:100])
+        error = doc.get("error")
+        if isinstance(error, dict):
+            field = lambda key, cap: str(error.get(key, ""))[:cap]  # noqa: E731
+            mro = error.get("mro") if isinstance(error.get("mro"), list) else []
+            raise StudentCodeError(what, field("type", 100), [str(m)[:100] for m in mro[:20]],
+                                   field("message", 2000), field("where", 300),
+                                   field("traceback", 4000))
+        raise BadResponse(f"{what}: {str(doc.get('unencodable', 'malformed response'))[:300]}")
+
+    def _make_handle(self, handle_id: int, type_name: str):
+        return wire.Handle(handle_id, type_name, getattr(self._backend, "generation", 0), self)
+
+
+class InProcessBackend:
+    """Runs trusted code (the reference, a mutant) through the same encoding as a real worker.
+
+    Only for code the project wrote: it shares the grader's process, so it is fast and unsafe.
+    """
+
+    def __init__(self, source: str, label: str = "reference"):
+        import types
+
+        from grader.worker.serve import Worker
+
+        self._worker = Worker(types.ModuleType(f"inprocess_{label}"))
+        doc, _ = self._roundtrip({"op": "load", "id": 0, "cells": [(f"cell {label}", source)]})
+        failed = [o for o in doc["value"] if not o["ok"]]
+        if failed:
+            raise RuntimeError(f"{label} failed to load: {failed[0]['traceback']}")
+
+    def request(self, op: str, seconds: float, what: str, **fields):
+        return self._roundtrip(dict(fields, op=op, id=1))
+
+    def _roundtrip(self, request: dict):
+        request = pickle.loads(pickle.dumps(request))  # the worker gets copies, as over the pipe
+        return wire.unpack_message(self._worker.answer(request))

@@ -1,0 +1,226 @@
+"""Starting, talking to and killing the worker process that runs a student's code.
+
+Layers, strongest first (the result's `isolation` field lists those that ran):
+- `process`: the student's code never shares a process with the grader; results cross as plain data.
+- `rlimits`: address space, CPU seconds, file size, open files, no core dumps; set before any
+  student code runs.
+- `deadline`: every request has an absolute deadline; past it the worker's whole process group is
+  killed with SIGKILL.
+- `clean-env`: the environment is cleared, stdin is /dev/null, the working directory is a fresh
+  temporary folder, and `sys.path` holds only a copy of the worker runtime and the site-packages
+  (never the course folder, the hidden tests or the solutions).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+from grader.errors import CallTimeout, WorkerCrashed, WorkerUnavailable
+from grader.worker import wire
+
+GRADER_DIR = Path(__file__).resolve().parent
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 4 * 1024**3
+    cpu_seconds: int = 600
+    file_bytes: int = 64 * 1024**2
+    open_files: int = 256
+    load_seconds: float = 60.0
+    call_seconds: float = 10.0
+    log_bytes: int = 64 * 1024
+
+
+_RUNTIME: Path | None = None
+
+
+def worker_runtime() -> Path:
+    """A copy of grader/worker (and an empty grader/__init__) that the worker may import."""
+    global _RUNTIME
+    if _RUNTIME is None or not _RUNTIME.exists():
+        root = Path(tempfile.mkdtemp(prefix="grader-runtime-"))
+        (root / "grader").mkdir()
+        (root / "grader" / "__init__.py").write_text("")
+        shutil.copytree(GRADER_DIR / "worker", root / "grader" / "worker",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        _RUNTIME = root
+    return _RUNTIME
+
+
+_BOOT = ("import sys; sys.path[:0] = {paths!r}; "
+         "from grader.worker.serve import main; main(sys.argv[1:])")
+
+
+class WorkerProcess:
+    """One untrusted worker. Every request has an absolute deadline; a miss kills the worker."""
+
+    isolation = ("process", "rlimits", "deadline", "clean-env")
+
+    def __init__(self, workdir: Path, limits: Limits = Limits()):
+        self.workdir = workdir
+        self.limits = limits
+        self.process: subprocess.Popen | None = None
+        self.dead_reason: str | None = None
+        self._next_id = 0
+        self._buffer = b""
+        self.log_path = workdir.parent / f"{workdir.name}.log"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        paths = [str(worker_runtime()), str(self.workdir)] + _site_paths()
+        env = _clean_env(self.workdir)
+        limits = self.limits
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=paths),
+                 str(request_read), str(response_write)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.workdir, env=env, pass_fds=(request_read, response_write),
+                start_new_session=True, preexec_fn=lambda: _apply_rlimits(limits))
+        os.close(request_read)
+        os.close(response_write)
+        self._request_fd = request_write
+        self._response_fd = response_read
+
+    def kill(self, reason: str) -> None:
+        if self.dead_reason is None:
+            self.dead_reason = reason
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        for fd in (getattr(self, "_request_fd", None), getattr(self, "_response_fd", None)):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._request_fd = self._response_fd = None
+
+    def close(self) -> None:
+        self.kill("closed")
+
+    @property
+    def alive(self) -> bool:
+        return self.dead_reason is None
+
+    def log_tail(self) -> str:
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(max(0, os.path.getsize(self.log_path) - self.limits.log_bytes))
+                return log.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    # ------------------------------------------------------------------ requests
+
+    def request(self, op: str, seconds: float, what: str, **fields) -> tuple[dict, list[bytes]]:
+        """Send one request and wait for its answer until an absolute deadline."""
+        if not self.alive:
+            raise WorkerUnavailable(self.dead_reason or "")
+        self._next_id += 1
+        request_id = self._next_id
+        deadline = time.monotonic() + seconds
+        try:
+            wire.write_frame(self._request_fd, pickle.dumps(dict(fields, op=op, id=request_id)))
+        except OSError:
+            self._crashed()
+        while True:
+            payload = self._read_frame(deadline, seconds, what)
+            try:
+                doc, blobs = wire.unpack_message(payload)
+            except wire.WireError as exc:
+                self.kill(f"protocol violation: {exc}")
+                raise
+            if doc.get("id") == request_id:
+                return doc, blobs
+            # A stale or forged id: ignore it, but the deadline still runs.
+
+    def _read_frame(self, deadline: float, seconds: float, what: str) -> bytes:
+        head = self._read_exact(wire.HEADER.size, deadline, seconds, what)
+        magic, length = wire.HEADER.unpack(head)
+        if magic != wire.MAGIC or length > wire.MAX_FRAME_BYTES:
+            self.kill("protocol violation: bad frame header")
+            raise wire.WireError("bad frame header")
+        return self._read_exact(length, deadline, seconds, what)
+
+    def _read_exact(self, n: int, deadline: float, seconds: float, what: str) -> bytes:
+        while len(self._buffer) < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill(f"timeout in {what}")
+                raise CallTimeout(what, seconds)
+            ready, _, _ = select.select([self._response_fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self._response_fd, 1 << 20)
+            if not chunk:
+                self._crashed()
+            self._buffer += chunk
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+    def _crashed(self):
+        code = self.process.wait(timeout=5) if self.process else None
+        reason = (f"killed by signal {-code}" if code is not None and code < 0
+                  else f"exited with status {code}")
+        self.kill(reason)
+        raise WorkerCrashed(f"worker {reason}\n{self.log_tail()}")
+
+
+def _site_paths() -> list[str]:
+    paths = sysconfig.get_paths()
+    return list(dict.fromkeys([paths["purelib"], paths["platlib"]]))
+
+
+def _clean_env(workdir: Path) -> dict[str, str]:
+    home = workdir.parent / f"{workdir.name}-home"
+    home.mkdir(exist_ok=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "TMPDIR": str(home),
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(home),
+        # One thread each: a class of submissions is graded in parallel processes instead.
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # machine-specific BLAS safety settings
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _apply_rlimits(limits: Limits) -> None:
+    for name, value in (("RLIMIT_AS", limits.memory_bytes), ("RLIMIT_CPU", limits.cpu_seconds),
+                        ("RLIMIT_FSIZE", limits.file_bytes), ("RLIMIT_NOFILE", limits.open_files),
+                        ("RLIMIT_CORE", 0)):
+        resource.setrlimit(getattr(resource, name), (value, value))
+    # A full log file must not kill the worker: writes past the limit fail with EFBIG instead.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

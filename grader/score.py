@@ -1,0 +1,52 @@
+"""Score: per-test outcomes -> per-cell points -> one result object per submission."""
+from __future__ import annotations
+
+import dataclasses
+
+from grader.suite import TestOutcome
+
+
+@dataclasses.dataclass
+class Result:
+    assignment: str
+    student: str
+    tests: list[TestOutcome]
+    isolation: list[str]
+    duration_s: float
+    notebook: str = ""
+    notes: list[str] = dataclasses.field(default_factory=list)  # student-visible, about loading
+    detail: str = ""                                            # instructor only
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.points for t in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_points for t in self.tests), 6)
+
+    def cells(self) -> dict[str, dict[str, float]]:
+        """Points per graded cell, in the order the tests were collected."""
+        cells: dict[str, dict[str, float]] = {}
+        for test in self.tests:
+            cell = cells.setdefault(test.grade_id, {"points": 0.0, "max_points": 0.0})
+            cell["points"] += test.points
+            cell["max_points"] += test.max_points
+        return cells
+
+    def to_dict(self, instructor: bool = True) -> dict:
+        tests = []
+        for t in self.tests:
+            entry = {"name": t.name, "grade_id": t.grade_id, "points": t.points,
+                     "max_points": t.max_points, "status": t.status, "message": t.message}
+            if instructor:
+                entry["detail"] = t.detail
+            tests.append(entry)
+        doc = {"assignment": self.assignment, "student": self.student, "score": self.score,
+               "max_score": self.max_score, "tests": tests, "cells": self.cells(),
+               "isolation": list(self.isolation), "duration_s": round(self.duration_s, 3),
+               "notes": list(self.notes)}
+        if instructor:
+            doc["notebook"] = self.notebook
+            doc["detail"] = self.detail
+        return doc

@@ -1,0 +1,102 @@
+"""Run in worker: one submission's worker, loaded with its cells, restarted after a crash or hang.
+
+A hang or crash in one graded function costs the tests that hit it, not the whole assignment: the
+session starts a fresh worker and reloads the notebook (at most `max_restarts` times). Handles made
+by an earlier worker are refused, never resolved to some other object.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from grader.errors import CallTimeout, NotebookLoadError, StudentSideError, WorkerUnavailable
+from grader.sandbox import Limits, WorkerProcess
+from grader.worker import wire
+
+MAX_SUPPORT_FILE_BYTES = 50 * 1024 * 1024
+
+
+class WorkerSession:
+    def __init__(self, cells: list[tuple[str, str]], support_dirs: list[Path],
+                 limits: Limits = Limits(), max_restarts: int = 2):
+        self.cells = cells
+        self.support_dirs = support_dirs
+        self.limits = limits
+        self.max_restarts = max_restarts
+        self.restarts = 0
+        self.generation = 0
+        self.cell_outcomes: list[dict] = []
+        self._tmp = Path(tempfile.mkdtemp(prefix="grader-submission-"))
+        self._worker: WorkerProcess | None = None
+        self.isolation = WorkerProcess.isolation
+
+    def start(self) -> None:
+        """First load; its cell outcomes are what the student is told about their notebook."""
+        self.cell_outcomes = self._start_worker()
+
+    def request(self, op: str, seconds: float, what: str, **fields):
+        if fields.get("handle") is not None and fields.get("handle_generation") != self.generation:
+            raise WorkerUnavailable("handle from an earlier worker")
+        if not self._worker.alive:
+            if self.restarts >= self.max_restarts:
+                raise WorkerUnavailable(self._worker.dead_reason or "")
+            self.restarts += 1
+            self._start_worker()
+            if fields.get("handle") is not None:
+                raise WorkerUnavailable("handle from an earlier worker")
+        return self._worker.request(op, seconds, what, **fields)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def log_tail(self) -> str:
+        return self._worker.log_tail() if self._worker else ""
+
+    # ------------------------------------------------------------------ internals
+
+    def _start_worker(self) -> list[dict]:
+        if self._worker is not None:
+            self._worker.close()
+        self.generation += 1
+        workdir = self._tmp / f"run{self.generation}"
+        workdir.mkdir()
+        for folder in self.support_dirs:
+            _copy_regular_files(folder, workdir)
+        self._worker = WorkerProcess(workdir, self.limits)
+        self._worker.start()
+        try:
+            doc, _ = self._worker.request("load", self.limits.load_seconds, "노트북 실행",
+                                          cells=self.cells, generation=self.generation)
+        except CallTimeout:
+            raise NotebookLoadError(
+                f"노트북의 셀들을 실행하는 데 제한 시간({self.limits.load_seconds:g}초)을 넘겼습니다. "
+                f"무한 루프나 오래 걸리는 학습 코드가 채점되는 셀에 있는지 확인하세요.",
+                self._worker.log_tail()) from None
+        except (StudentSideError, wire.WireError) as exc:
+            raise NotebookLoadError(
+                "노트북을 실행하던 프로세스가 비정상 종료되었습니다 (os._exit, sys.exit, 메모리 초과 등).",
+                f"{exc}\n{self._worker.log_tail()}") from None
+        outcomes = doc.get("value")
+        if not isinstance(outcomes, list):
+            raise NotebookLoadError("노트북 실행 결과를 읽을 수 없습니다.", repr(doc)[:500])
+        return [o for o in outcomes if isinstance(o, dict)]
+
+
+def _copy_regular_files(source: Path, target: Path) -> None:
+    """Data and support files only: links are never followed (they could point at hidden tests)."""
+    if not source.is_dir():
+        return
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(folder, name)
+            if (name.startswith(".") or path.suffix == ".ipynb" or path.is_symlink()
+                    or not path.is_file() or path.stat().st_size > MAX_SUPPORT_FILE_BYTES):
+                continue
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)

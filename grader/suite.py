@@ -1,0 +1,167 @@
+"""Test: run an assignment's hidden pytest suite in the (trusted) grader process.
+
+The suite sees three fixtures: `student` (a proxy to the worker), `ref` (the reference module) and
+`rng` (a numpy Generator seeded from the test id). Each test's outcome becomes a `TestOutcome` whose
+`message` is safe to show the student and whose `detail` is for the instructor.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import io
+import os
+import zlib
+
+import numpy as np
+import pytest
+
+from grader.assignments import Assignment, load_solution
+from grader.checks import HintedFailure
+from grader.errors import StudentSideError
+
+
+@dataclasses.dataclass
+class TestOutcome:
+    nodeid: str
+    name: str
+    grade_id: str
+    max_points: float
+    points: float = 0.0
+    status: str = "failed"  # passed | failed | error
+    message: str = ""
+    detail: str = ""
+    duration_s: float = 0.0
+    doc: str = ""
+
+
+class _SuitePlugin:
+    def __init__(self, student, ref, collect_only: bool):
+        self._student = student
+        self._ref = ref
+        self.collect_only = collect_only
+        self.outcomes: dict[str, TestOutcome] = {}
+        self.collection_errors: list[str] = []
+
+    @pytest.fixture(scope="session")
+    def student(self):
+        return self._student
+
+    @pytest.fixture(scope="session")
+    def ref(self):
+        return self._ref
+
+    @pytest.fixture
+    def rng(self, request):
+        return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "points(n): points this test is worth")
+        config.addinivalue_line("markers", "cell(grade_id): the notebook's graded cell it belongs to")
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collection_errors.append(str(report.longrepr))
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            points = item.get_closest_marker("points")
+            cell = item.get_closest_marker("cell")
+            if points is None or cell is None:
+                self.collection_errors.append(f"{item.nodeid}: needs @pytest.mark.points and .cell")
+                continue
+            doc = (getattr(item.obj, "__doc__", None) or "").strip().splitlines()
+            self.outcomes[item.nodeid] = TestOutcome(
+                nodeid=item.nodeid, name=item.name, grade_id=cell.args[0],
+                max_points=float(points.args[0]), doc=doc[0] if doc else item.name)
+        if self.collect_only:
+            items.clear()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        result = self.outcomes.get(item.nodeid)
+        if result is None:
+            return
+        if call.when == "call":
+            result.duration_s = report.duration
+        if report.passed and call.when == "call":
+            result.status, result.points, result.message = "passed", result.max_points, ""
+        elif report.failed:
+            result.status, result.points = "failed", 0.0
+            result.message, result.detail = _explain(call.excinfo, result.doc, report)
+        elif report.skipped and call.when in ("setup", "call"):
+            result.status, result.message = "failed", f"{result.doc} — 건너뛰었습니다."
+
+
+def _explain(excinfo, doc: str, report) -> tuple[str, str]:
+    """Student-visible message and instructor detail for a failed test."""
+    detail = str(report.longrepr)[-6000:]
+    exc = excinfo.value if excinfo is not None else None
+    if isinstance(exc, HintedFailure):
+        return exc.hint, detail
+    if isinstance(exc, StudentSideError):
+        return exc.student_message, f"{exc.detail}\n{detail}"
+    if isinstance(exc, AssertionError):
+        return f"{doc} — 결과가 기대와 다릅니다.", detail
+    return (f"{doc} — 반환값을 검사하는 중 문제가 생겼습니다. 반환값의 형식(타입, 모양)이 "
+            f"과제 설명과 같은지 확인하세요.", detail)
+
+
+def _pytest_args(assignment: Assignment) -> list[str]:
+    suite = assignment.hidden_suite
+    return [str(suite), "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:warnings",
+            "-c", os.devnull, "--rootdir", str(suite), "--confcutdir", str(suite),
+            "--import-mode=importlib", "-o", "python_files=test_*.py"]
+
+
+def _run_pytest(assignment: Assignment, plugin: _SuitePlugin) -> None:
+    # No third-party plugins: the hidden suite's behaviour must not depend on what is installed.
+    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as output:
+            code = pytest.main(_pytest_args(assignment), plugins=[plugin])
+    finally:
+        if previous is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
+        raise RuntimeError(f"pytest could not run the hidden suite of {assignment.id}: "
+                           f"{code!r}\n{output.getvalue()}")
+    if plugin.collection_errors:
+        raise RuntimeError(f"hidden suite of {assignment.id} is broken:\n"
+                           + "\n".join(plugin.collection_errors))
+
+
+@functools.cache
+def collect(assignment: Assignment) -> tuple[TestOutcome, ...]:
+    """Every hidden test with its points and graded cell, without running anything."""
+    plugin = _SuitePlugin(student=None, ref=None, collect_only=True)
+    _run_pytest(assignment, plugin)
+    return tuple(plugin.outcomes.values())
+
+
+def points_per_cell(assignment: Assignment) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for test in collect(assignment):
+        totals[test.grade_id] = totals.get(test.grade_id, 0.0) + test.max_points
+    return totals
+
+
+def run_suite(assignment: Assignment, student) -> list[TestOutcome]:
+    plugin = _SuitePlugin(student=student, ref=load_solution(assignment.id), collect_only=False)
+    _run_pytest(assignment, plugin)
+    outcomes = list(plugin.outcomes.values())
+    for outcome in outcomes:
+        if outcome.status == "failed" and not outcome.message:
+            outcome.message = f"{outcome.doc} — 실행되지 않았습니다."
+    return outcomes
+
+
+def all_failed(assignment: Assignment, message: str, detail: str = "") -> list[TestOutcome]:
+    """Every test failed for one reason (the notebook could not be loaded at all)."""
+    return [dataclasses.replace(test, status="failed", points=0.0, message=message, detail=detail)
+            for test in collect(assignment)]

@@ -1,0 +1,129 @@
+"""Buggy variants of the reference, one per BUG_CATALOG "Evaluation metrics" row.
+
+Each entry replaces whole top-level definitions of solutions/12_evaluation.py.
+tests/project/test_hidden_suites.py grades every one and asserts that it loses points.
+"""
+
+MUTANTS = {
+    "eval-01-precision-recall-swapped": {
+        "precision_score": '''
+def precision_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
+    return _prf(y_true, y_pred, average, pos_label, zero_division)[1]
+''',
+        "recall_score": '''
+def recall_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
+    return _prf(y_true, y_pred, average, pos_label, zero_division)[0]
+''',
+    },
+    "eval-02-zero-division-crashes": {
+        "_safe_divide": '''
+def _safe_divide(numerator, denominator, zero_division):
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    if np.any(denominator == 0):
+        raise ZeroDivisionError("division by zero")
+    return numerator / denominator
+''',
+    },
+    "eval-03-macro-f1-from-macro-precision-and-recall": {
+        "f1_score": '''
+def f1_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
+    p, r, _ = _prf(y_true, y_pred, average, pos_label, zero_division)
+    return 2 * p * r / (p + r) if p + r else float(zero_division)
+''',
+    },
+    "eval-04-weighted-is-macro-and-micro-is-macro": {
+        "_average": '''
+def _average(per_class, support, average):
+    return float(np.mean(per_class))
+''',
+        "_prf": '''
+def _prf(y_true, y_pred, average, pos_label, zero_division):
+    labels = _labels(y_true, y_pred)
+    if average == "binary":
+        labels = np.array([pos_label])
+    tp, fp, fn = _counts_per_class(y_true, y_pred, labels)
+    precision = _safe_divide(tp, tp + fp, zero_division)
+    recall = _safe_divide(tp, tp + fn, zero_division)
+    f1 = _safe_divide(2 * tp, 2 * tp + fp + fn, zero_division)
+    if average == "binary":
+        return float(precision[0]), float(recall[0]), float(f1[0])
+    return tuple(_average(v, tp + fn, average) for v in (precision, recall, f1))
+''',
+    },
+    "eval-05-confusion-matrix-transposed": {
+        "confusion_matrix": '''
+def confusion_matrix(y_true, y_pred, *, labels=None):
+    labels = _labels(y_true, y_pred) if labels is None else np.asarray(labels)
+    index = {label: i for i, label in enumerate(labels.tolist())}
+    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for t, p in zip(np.asarray(y_true).tolist(), np.asarray(y_pred).tolist()):
+        if t in index and p in index:
+            matrix[index[p], index[t]] += 1
+    return matrix
+''',
+    },
+    "eval-06-classes-absent-from-predictions-dropped": {
+        "confusion_matrix": '''
+def confusion_matrix(y_true, y_pred, *, labels=None):
+    labels = np.unique(np.asarray(y_pred))
+    index = {label: i for i, label in enumerate(labels.tolist())}
+    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for t, p in zip(np.asarray(y_true).tolist(), np.asarray(y_pred).tolist()):
+        if t in index and p in index:
+            matrix[index[t], index[p]] += 1
+    return matrix
+''',
+    },
+    "eval-07-auc-ignores-ties": {
+        "roc_auc_score": '''
+def roc_auc_score(y_true, y_score):
+    y_true, y_score = np.asarray(y_true), np.asarray(y_score, dtype=float)
+    if len(np.unique(y_true)) != 2:
+        raise ValueError("one class")
+    pos, neg = y_score[y_true == 1], y_score[y_true != 1]
+    return float(np.mean(pos[:, None] > neg[None, :]))
+''',
+    },
+    "eval-08-auc-without-grouping-tied-scores": {
+        "roc_curve": '''
+def roc_curve(y_true, y_score):
+    y_true = np.asarray(y_true) == 1
+    y_score = np.asarray(y_score, dtype=float)
+    order = np.argsort(-y_score, kind="stable")
+    tps = np.r_[0.0, np.cumsum(y_true[order])]
+    fps = np.r_[0.0, np.cumsum(~y_true[order])]
+    return fps / fps[-1], tps / tps[-1], np.r_[np.inf, y_score[order]]
+''',
+    },
+    "eval-09a-auc-from-hard-labels": {
+        "roc_auc_score": '''
+def roc_auc_score(y_true, y_score):
+    if len(np.unique(np.asarray(y_true))) != 2:
+        raise ValueError("one class")
+    hard = (np.asarray(y_score, dtype=float) >= 0.5).astype(float)
+    fpr, tpr, _ = roc_curve(y_true, hard)
+    return float(np.trapezoid(tpr, fpr))
+''',
+    },
+    "eval-09b-auc-single-class-accepted": {
+        "roc_auc_score": '''
+def roc_auc_score(y_true, y_score):
+    fpr, tpr, _ = roc_curve(y_true, y_score)
+    return float(np.nan_to_num(np.trapezoid(tpr, fpr)))
+''',
+    },
+    "eval-10-accuracy-counts-padding": {
+        "token_accuracy": '''
+def token_accuracy(y_true, y_pred, ignore_index=-100):
+    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+''',
+    },
+}
+
+# Realistic mixes for the demo's sample submissions (names of MUTANTS entries).
+SAMPLES = {
+    "bug-swapped-and-transposed": ["eval-01-precision-recall-swapped", "eval-05-confusion-matrix-transposed"],
+    "bug-auc-ties": ["eval-07-auc-ignores-ties"],
+    "bug-macro-f1": ["eval-03-macro-f1-from-macro-precision-and-recall", "eval-10-accuracy-counts-padding"],
+}

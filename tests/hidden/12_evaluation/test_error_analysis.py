@@ -1,0 +1,45 @@
+import pytest
+
+from grader.checks import assert_equal, expect
+
+pytestmark = pytest.mark.cell("test_error_analysis")
+
+
+def _as_ints(value):
+    expect(isinstance(value, (list, tuple)) or hasattr(value, "tolist"),
+           "most_confident_errors는 인덱스 리스트를 반환해야 합니다.")
+    return [int(i) for i in (value.tolist() if hasattr(value, "tolist") else value)]
+
+
+@pytest.mark.points(4)
+def test_most_confident_mistakes_come_first(student):
+    """가장 확신하고 틀린 샘플이 먼저 와야 합니다."""
+    y_true = [1, 0, 1, 0, 1, 0, 1]
+    y_score = [0.45, 0.7, 0.05, 0.99, 0.9, 0.52, 0.35]
+    got = _as_ints(student.most_confident_errors(y_true, y_score, k=3))
+    assert_equal(got, [3, 2, 1], hint="틀린 샘플을 |점수 − 임계값|이 큰 순서로 정렬하세요.")
+
+
+@pytest.mark.points(3)
+def test_only_mistakes_are_returned(student):
+    """맞힌 샘플은 아무리 확신이 커도 포함되지 않아야 합니다."""
+    y_true = [1, 1, 0, 0]
+    y_score = [0.99, 0.2, 0.01, 0.6]
+    got = _as_ints(student.most_confident_errors(y_true, y_score, k=10))
+    assert_equal(got, [1, 3], hint="예측 = score ≥ threshold 일 때 1입니다. 틀린 샘플만 골라야 합니다.")
+
+
+@pytest.mark.points(2)
+def test_threshold_argument_is_used(student):
+    """threshold 인자로 예측을 정하고 확신도를 재야 합니다."""
+    y_true = [0, 1, 0, 1]
+    y_score = [0.75, 0.8, 0.95, 0.4]
+    got = _as_ints(student.most_confident_errors(y_true, y_score, k=2, threshold=0.9))
+    assert_equal(got, [3, 1], hint="threshold를 0.5로 고정하지 말고 인자를 사용하세요.")
+
+
+@pytest.mark.points(1)
+def test_ties_keep_index_order(student):
+    """확신도가 같으면 인덱스가 작은 샘플이 먼저 와야 합니다."""
+    got = _as_ints(student.most_confident_errors([0, 0, 0], [0.8, 0.8, 0.8], k=3))
+    assert_equal(got, [0, 1, 2], hint="확신도가 같을 때는 원래 순서(인덱스 오름차순)를 유지하세요.")
