@@ -69,6 +69,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):

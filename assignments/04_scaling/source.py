@@ -228,9 +228,10 @@ def fake_complete(prompt):
     return f" {answers.get(question, '')}\n\nQ: 다음 질문\nA: 지어낸 답"
 
 
-for _question, _gold in [("프랑스의 수도는?", "파리"), ("3 × 4 = ?", "12"), ("모르는 질문", "?")]:
-    _answer = parse_answer(fake_complete(few_shot_prompt(_examples, _question, 3)))
-    print(f"{_question} → {_answer!r} ({'정답' if _answer == _gold else '오답'})")
+demo_examples = [("2 + 3 = ?", "5"), ("한국의 수도는?", "서울"), ("물의 화학식은?", "H2O")]
+for question, gold in [("프랑스의 수도는?", "파리"), ("3 × 4 = ?", "12"), ("모르는 질문", "?")]:
+    answer = parse_answer(fake_complete(few_shot_prompt(demo_examples, question, 3)))
+    print(f"{question} → {answer!r} ({'정답' if answer == gold else '오답'})")
 
 # %% [markdown]
 # ## 7. 정리

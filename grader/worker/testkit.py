@@ -6,3 +6,8 @@ class TorchGenerator:
 
     def __init__(self, seed):
         self.seed = seed
+
+    def __worker_resolve__(self):
+        import torch
+
+        return torch.Generator().manual_seed(self.seed)

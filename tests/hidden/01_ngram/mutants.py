@@ -25,6 +25,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -118,6 +119,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -211,6 +213,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token in (BOS, UNK) else UNK
 
     def fit(self, sentences):
@@ -327,6 +330,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -420,6 +424,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -513,6 +518,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -606,6 +612,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -699,6 +706,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -790,6 +798,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -883,6 +892,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
@@ -977,6 +987,7 @@ class NGramLM:
         self.context_counts = Counter()
 
     def _map(self, token):
+        """어휘에 있는 토큰(과 문맥에 나오는 `<s>`)은 그대로, 그 밖의 토큰은 `<unk>`로 바꿉니다."""
         return token if token in self._vocab_set or token == BOS else UNK
 
     def fit(self, sentences):
