@@ -254,8 +254,9 @@ def test_generate_frequencies(student):
     """뽑힌 토큰의 빈도와 문장 길이가 모델의 확률을 따라야 합니다 (시드 고정, 4σ 이상 여유)."""
     # unigram MLE: 가 0.6, 나 0.3, </s> 0.1 -> among tokens 가 = 2/3; mean length 9.
     lm = _fit(student, 1, 0.0, [["가"] * 6 + ["나"] * 3])
-    rng = np.random.default_rng(2024)
-    sentences = [lm.generate(rng, max_len=1000) for _ in range(100)]
+    # One generator per call: the worker receives a copy of each argument, so a shared generator
+    # would arrive in the same state every time.
+    sentences = [lm.generate(np.random.default_rng([2024, i]), max_len=1000) for i in range(100)]
     tokens = [t for s in sentences for t in s]
     expect(set(tokens) <= {"가", "나"} and tokens,
            "확률이 0인 토큰이 뽑혔거나 아무 토큰도 뽑히지 않았습니다.")
