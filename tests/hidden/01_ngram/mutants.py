@@ -1058,3 +1058,8 @@ class NGramLM:
 ''',
     },
 }
+
+# Realistic buggy submissions for the demo (mutants of different definitions).
+SAMPLES = {
+    'buggy-boundaries-and-ppl-sum': ['ngram-3-cross-sentence', 'ngram-4-ppl-sum'],
+}

@@ -269,3 +269,8 @@ def lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh):
 ''',
     },
 }
+
+# Realistic buggy submissions for the demo (mutants of different definitions).
+SAMPLES = {
+    'buggy-keras-gate-order': ['rnn-lstm-1-gate-order-ifog', 'rnn-lstm-2-rnn-one-bias'],
+}

@@ -291,3 +291,8 @@ def lm_loss(logits, labels):
 ''',
     },
 }
+
+# Realistic buggy submissions for the demo (mutants of different definitions).
+SAMPLES = {
+    'buggy-specials-and-padding-loss': ['bert-gpt-3-specials-eligible', 'bert-gpt-8-padding-in-loss'],
+}

@@ -215,3 +215,8 @@ def gpt_params(n_layer, d_model, vocab_size, n_ctx):
 ''',
     },
 }
+
+# Realistic buggy submissions for the demo (mutants of different definitions).
+SAMPLES = {
+    'buggy-linear-fit-last-line': ['scaling-1-fit-semilog', 'scaling-5-last-line'],
+}
