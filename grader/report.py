@@ -63,6 +63,9 @@ def render_junit(results: list[Result]) -> str:
         suite = ET.SubElement(suites, "testsuite", name=f"{r.assignment}.{r.student}",
                               tests=str(len(r.tests)), failures=str(failures),
                               time=f"{r.duration_s:.3f}")
+        properties = ET.SubElement(suite, "properties")
+        for key, value in (("score", r.score), ("max_score", r.max_score)):
+            ET.SubElement(properties, "property", name=key, value=f"{value:g}")
         for t in r.tests:
             case = ET.SubElement(suite, "testcase", classname=f"{r.assignment}.{t.grade_id}",
                                  name=t.name, time=f"{t.duration_s:.3f}")

@@ -35,25 +35,33 @@ class TestOutcome:
     doc: str = ""
 
 
+def _fixtures(student, ref) -> type:
+    """The suite's fixtures, as a plugin class (pytest finds fixtures on a class, not on an instance)."""
+
+    @pytest.fixture(scope="session", name="student")
+    def student_fixture():
+        return student
+
+    @pytest.fixture(scope="session", name="ref")
+    def ref_fixture():
+        return ref
+
+    @pytest.fixture(name="rng")
+    def rng_fixture(request):
+        """A Generator seeded from the test id: the same inputs for every submission."""
+        return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
+
+    return type("SuiteFixtures", (), {"student": student_fixture, "ref": ref_fixture,
+                                      "rng": rng_fixture})
+
+
 class _SuitePlugin:
     def __init__(self, student, ref, collect_only: bool):
-        self._student = student
-        self._ref = ref
         self.collect_only = collect_only
         self.outcomes: dict[str, TestOutcome] = {}
         self.collection_errors: list[str] = []
 
-    @pytest.fixture(scope="session")
-    def student(self):
-        return self._student
-
-    @pytest.fixture(scope="session")
-    def ref(self):
-        return self._ref
-
-    @pytest.fixture
-    def rng(self, request):
-        return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
+        self.fixtures = _fixtures(student, ref)
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "points(n): points this test is worth")
@@ -122,7 +130,7 @@ def _run_pytest(assignment: Assignment, plugin: _SuitePlugin) -> None:
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
         with contextlib.redirect_stdout(io.StringIO()) as output:
-            code = pytest.main(_pytest_args(assignment), plugins=[plugin])
+            code = pytest.main(_pytest_args(assignment), plugins=[plugin, plugin.fixtures])
     finally:
         if previous is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)

@@ -1,0 +1,32 @@
+"""Generated files are never edited by hand: a fresh generation must equal what is committed."""
+import nbformat
+
+from grader.build import build_notebook, generate_release
+
+
+def test_source_notebook_matches_its_sources(assignment):
+    fresh = build_notebook(assignment)
+    committed = nbformat.read(assignment.source_notebook, as_version=4)
+    assert nbformat.writes(fresh) == nbformat.writes(committed), (
+        f"assignments/{assignment.id}/{assignment.id}.ipynb is stale: run "
+        f"`python -m grader.build {assignment.id}`")
+
+
+def test_release_matches_a_fresh_nbgrader_generation(assignment, tmp_path):
+    fresh_dir = generate_release(assignment, tmp_path)
+    committed_files = sorted(p.name for p in assignment.release_dir.iterdir())
+    fresh_files = sorted(p.name for p in fresh_dir.iterdir())
+    assert committed_files == fresh_files
+    for name in fresh_files:
+        fresh, committed = fresh_dir / name, assignment.release_dir / name
+        assert fresh.read_bytes() == committed.read_bytes(), (
+            f"release/{assignment.id}/{name} is stale: run `python -m grader.build {assignment.id}`")
+
+
+def test_graded_cells_carry_the_hidden_suite_points(assignment):
+    from grader.suite import points_per_cell
+
+    nb = nbformat.read(assignment.release_notebook, as_version=4)
+    cells = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("points")
+             for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert cells == points_per_cell(assignment)
