@@ -217,6 +217,20 @@ for n in [1, 2, 3, 4]:
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
+import matplotlib.ticker
+
+try:
+    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
+except ImportError:
+    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
+plt.rcParams["axes.unicode_minus"] = False
+
+
+def plain_log_ticks(ax):
+    """한글 글꼴에는 수식용 마이너스 기호(−)가 없으므로 로그 축 눈금을 1e-05 같은 글자로 씁니다."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "log":
+            axis.set_major_formatter(matplotlib.ticker.LogFormatter())
 
 orders = [1, 2, 3, 4, 5]
 ks = [0.001, 0.01, 0.1, 1.0]
@@ -230,6 +244,7 @@ for ax, (unit, train, test) in zip(axes, [("어절", train_words, test_words),
     ax.set(title=f"{unit} 단위 (k = 0, n = 2: PPL = {mle})", xlabel="n", ylabel="평가 퍼플렉서티",
            yscale="log", xticks=orders)
     ax.legend()
+    plain_log_ticks(ax)
 fig.suptitle("n-gram 모델의 평가 퍼플렉서티: n이 커지면 희소성이 이긴다")
 fig.tight_layout()
 plt.show()

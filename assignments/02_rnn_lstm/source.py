@@ -163,6 +163,20 @@ print("lstm_forward: 통과")
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
+import matplotlib.ticker
+
+try:
+    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
+except ImportError:
+    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
+plt.rcParams["axes.unicode_minus"] = False
+
+
+def plain_log_ticks(ax):
+    """한글 글꼴에는 수식용 마이너스 기호(−)가 없으므로 로그 축 눈금을 1e-05 같은 글자로 씁니다."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "log":
+            axis.set_major_formatter(matplotlib.ticker.LogFormatter())
 
 
 def input_gradient_norms(kind, length=100, hidden=32, n_in=8, batch=16, forget_bias=0.0, seed=0):
@@ -195,6 +209,7 @@ for label, kind, bias in runs:
 ax.set(xlabel="거리 T - t (몇 시점 앞의 입력인가)", ylabel="‖∂ΣhT / ∂x_t‖ (로그 축)",
        title="시간을 거슬러 전달되는 기울기: RNN은 지수적으로 사라진다", ylim=(1e-22, 1e2))
 ax.legend()
+plain_log_ticks(ax)
 fig.tight_layout()
 plt.show()
 

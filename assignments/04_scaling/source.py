@@ -143,6 +143,20 @@ print("chinchilla_optimal: 통과")
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
+import matplotlib.ticker
+
+try:
+    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
+except ImportError:
+    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
+plt.rcParams["axes.unicode_minus"] = False
+
+
+def plain_log_ticks(ax):
+    """한글 글꼴에는 수식용 마이너스 기호(−)가 없으므로 로그 축 눈금을 1e-05 같은 글자로 씁니다."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "log":
+            axis.set_major_formatter(matplotlib.ticker.LogFormatter())
 
 rng = np.random.default_rng(0)
 sizes = np.logspace(5, 9, 10)
@@ -168,6 +182,8 @@ for name, n, d, marker in [("GPT-3", 175e9, 300e9, "s"), ("Gopher", 280e9, 300e9
     right.scatter([c, c], [n, d], marker=marker, s=80, zorder=3, label=f"{name} (N, D)")
 right.set(xlabel="학습 연산량 C (FLOPs)", ylabel="개수", title="예산에 따른 최적 N과 D (D = 20N)")
 right.legend(fontsize=8)
+plain_log_ticks(left)
+plain_log_ticks(right)
 fig.tight_layout()
 plt.show()
 
