@@ -208,3 +208,31 @@ class TorchGenerator:
         import torch
 
         return torch.Generator().manual_seed(self.seed)
+
+
+# ------------------------------------------------------------- 09_generation: toy language models
+
+
+class MarkovLM:
+    """A lookup-table "language model" for decoding tests: the logits at position t depend only on
+    the token at position t, logits[b, t] = log(table[ids[b, t]]), shape (B, T, V) like a GPT's.
+
+    `table` is a (V, V) list of next-token probabilities (rows sum to 1; zeros become -inf logits).
+    `calls` counts forward calls (a cached decoder need not call it at all).
+    """
+
+    def __init__(self, table):
+        import torch
+
+        self.log_table = torch.tensor(table, dtype=torch.float64).log().float()
+        self.calls = 0
+
+    def __call__(self, ids):
+        import torch
+
+        self.calls += 1
+        ids = torch.as_tensor(ids, dtype=torch.long)
+        return self.log_table[ids]
+
+    def eval(self):
+        return self

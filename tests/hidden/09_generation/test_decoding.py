@@ -1,0 +1,139 @@
+"""Greedy and beam search on hand-built Markov "models" (testkit.MarkovLM); the KV cache on a small
+random MiniGPT (the student's own class, loaded with the reference's weights)."""
+import pytest
+import torch
+
+from grader.checks import assert_close, assert_equal, expect
+from grader.worker.testkit import MarkovLM
+
+# Token 0 is EOS. From 1 the likeliest next token is 2 (0.5), but every path through 2 is flat,
+# while 3 (0.4) continues almost surely: greedy takes 2, the best beam takes 3.
+BEAM_TABLE = [
+    [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.1, 0.0, 0.5, 0.4, 0.0, 0.0],
+    [0.2, 0.2, 0.2, 0.2, 0.1, 0.1],
+    [0.02, 0.0, 0.0, 0.0, 0.95, 0.03],
+    [0.05, 0.0, 0.0, 0.0, 0.05, 0.9],
+    [0.7, 0.05, 0.05, 0.05, 0.05, 0.1],
+]
+# Here the beam ranked by the last step's probability alone (not the running sum) ends elsewhere:
+# greedy 1 → 3 → 4 → 2, best beam (width 2, 3 steps) 1 → 3 → 1 → 3.
+DETOUR_TABLE = [
+    [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.05, 0.22, 0.01, 0.54, 0.04, 0.14],
+    [0.71, 0.0, 0.0, 0.24, 0.05, 0.0],
+    [0.24, 0.34, 0.02, 0.02, 0.38, 0.0],
+    [0.19, 0.09, 0.45, 0.12, 0.13, 0.02],
+    [0.34, 0.56, 0.09, 0.0, 0.0, 0.01],
+]
+# Position-sensitive walk (no ties): 4 → 2 → 5 → 1 → 3 → 6 → 0 (EOS), and 0 → 6.
+WALK_TABLE = [
+    [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.7],
+    [0.05, 0.05, 0.05, 0.6, 0.1, 0.1, 0.05],
+    [0.05, 0.1, 0.05, 0.05, 0.1, 0.6, 0.05],
+    [0.05, 0.05, 0.05, 0.05, 0.1, 0.1, 0.6],
+    [0.05, 0.1, 0.6, 0.05, 0.05, 0.1, 0.05],
+    [0.1, 0.6, 0.05, 0.05, 0.05, 0.1, 0.05],
+    [0.6, 0.05, 0.05, 0.1, 0.1, 0.05, 0.05],
+]
+
+
+def _tokens(got):
+    return [int(t) for t in torch.as_tensor(got).reshape(-1).tolist()]
+
+
+@pytest.mark.cell("test_greedy_decode")
+@pytest.mark.points(7)
+def test_greedy_toy_model(student, ref):
+    """룩업 테이블 모델에서 greedy 결과가 기대와 다릅니다."""
+    prompt = [3, 4]
+    want = ref.greedy_decode(MarkovLM(WALK_TABLE), prompt, 5)
+    assert_equal(_tokens(student.greedy_decode(MarkovLM(WALK_TABLE), prompt, 5)), want,
+                 hint="다음 토큰은 마지막 위치의 로짓 model(ids)[0, -1]에서 argmax(어휘 축)로 고르고, 프롬프트도 함께 돌려주세요.")
+
+
+@pytest.mark.cell("test_greedy_decode")
+@pytest.mark.points(4)
+def test_greedy_stops_at_eos(student, ref):
+    """greedy가 EOS를 만든 뒤에도 계속 생성했거나 EOS를 빠뜨렸습니다."""
+    prompt = [5]
+    want = ref.greedy_decode(MarkovLM(WALK_TABLE), prompt, 20, eos_id=0)
+    assert_equal(_tokens(student.greedy_decode(MarkovLM(WALK_TABLE), prompt, 20, eos_id=0)), want,
+                 hint="eos_id를 만들면 그 토큰까지 붙이고 멈추세요.")
+
+
+def _beam(student, *args, table=BEAM_TABLE, **kwargs):
+    got = student.beam_search(MarkovLM(table), *args, **kwargs)
+    expect(isinstance(got, (tuple, list)) and len(got) == 2, "beam_search는 (tokens, score)를 돌려줘야 합니다.")
+    return _tokens(got[0]), float(got[1])
+
+
+@pytest.mark.cell("test_beam_search")
+@pytest.mark.points(7)
+def test_beam_toy_markov(student, ref):
+    """greedy와 빔 서치가 갈리는 표에서 가장 좋은 빔이나 점수가 기대와 다릅니다."""
+    want_tokens, want_score = ref.beam_search(MarkovLM(BEAM_TABLE), [1], 2, 3)
+    tokens, score = _beam(student, [1], 2, 3)
+    assert_equal(tokens, want_tokens, hint="후보는 누적 로그 확률로, 모든 빔의 후보를 한데 모아 상위 beam_width개를 고르세요.")
+    assert_close(score, want_score, atol=1e-5, hint="점수 = 생성 토큰 로그 확률의 합 / (생성 길이 ** length_penalty) 입니다.")
+    want_tokens, want_score = ref.beam_search(MarkovLM(DETOUR_TABLE), [1], 2, 3)
+    tokens, score = _beam(student, [1], 2, 3, table=DETOUR_TABLE)
+    assert_equal(tokens, want_tokens, hint="후보의 순위는 그 단계의 확률이 아니라 처음부터의 누적 로그 확률로 매기세요.")
+    assert_close(score, want_score, atol=1e-5, hint="점수 = 생성 토큰 로그 확률의 합 / (생성 길이 ** length_penalty) 입니다.")
+
+
+@pytest.mark.cell("test_beam_search")
+@pytest.mark.points(6)
+def test_beam_eos_and_length_penalty(student, ref):
+    """EOS로 끝난 빔의 처리나 길이 보정이 기대와 다릅니다."""
+    for prompt, width, steps, penalty in (([2, 1], 3, 6, 1.0), ([2, 1], 3, 6, 0.0), ([1], 2, 5, 2.0)):
+        want_tokens, want_score = ref.beam_search(MarkovLM(BEAM_TABLE), prompt, width, steps,
+                                                  eos_id=0, length_penalty=penalty)
+        tokens, score = _beam(student, prompt, width, steps, eos_id=0, length_penalty=penalty)
+        assert_equal(tokens, want_tokens,
+                     hint="EOS로 끝난 빔은 더 늘리지 말고 완료 목록에 두었다가 마지막에 함께 비교하세요; 길이 보정에 프롬프트는 넣지 않습니다.")
+        assert_close(score, want_score, atol=1e-5,
+                     hint="점수 = 생성 토큰 로그 확률의 합 / (생성 길이 ** length_penalty) 입니다 (EOS 포함, 프롬프트 제외).")
+
+
+# ----------------------------------------------------------------------------- KV cache
+
+def _tiny_gpt(student, ref, rng):
+    """The reference MiniGPT with random weights, and the student's MiniGPT holding the same weights."""
+    model = ref.MiniGPT(11, 24, 12, 2, 3, 20)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.tensor(rng.standard_normal(tuple(p.shape)) * 0.5, dtype=torch.float32))
+    model.eval()
+    handle = student.MiniGPT(11, 24, 12, 2, 3, 20)
+    handle.load_state_dict(model.state_dict())
+    handle.eval()
+    return model, handle
+
+
+@pytest.mark.cell("test_kv_cache")
+@pytest.mark.points(5)
+def test_forward_with_cache_matches_full(student, ref, rng):
+    """캐시로 나눠 계산한 로짓이 한 번에 계산한 로짓과 다릅니다."""
+    model, handle = _tiny_gpt(student, ref, rng)
+    ids = torch.tensor(rng.integers(0, 11, (2, 8)))
+    with torch.no_grad():
+        want = model(ids)
+    first = student.forward_with_cache(handle, ids[:, :5], None)
+    expect(isinstance(first, (tuple, list)) and len(first) == 2, "forward_with_cache는 (logits, cache)를 돌려줘야 합니다.")
+    assert_close(first[0], want[:, :5], atol=1e-4, hint="캐시가 없을 때는 보통의 순전파와 같아야 합니다.")
+    logits, _ = student.forward_with_cache(handle, ids[:, 5:], first[1])
+    assert_close(logits, want[:, 5:], atol=1e-4,
+                 hint="새 토큰의 위치는 캐시 길이부터 시작하고, 인과 마스크는 (새 토큰 수 × 전체 키 수)이며 캐시 길이만큼 대각선이 밀립니다.")
+
+
+@pytest.mark.cell("test_kv_cache")
+@pytest.mark.points(4)
+def test_cached_greedy_equals_greedy(student, ref, rng):
+    """KV 캐시로 만든 greedy 결과가 캐시 없는 greedy와 다릅니다."""
+    model, handle = _tiny_gpt(student, ref, rng)
+    prompt = [int(t) for t in rng.integers(0, 11, 4)]
+    for eos in (None, int(ref.greedy_decode(model, prompt, 3)[-1])):
+        want = ref.greedy_decode(model, prompt, 12, eos_id=eos)
+        assert_equal(_tokens(student.greedy_decode_cached(handle, prompt, 12, eos_id=eos)), want,
+                     hint="프롬프트로 캐시를 채운 뒤 매 단계 새 토큰 하나만 넣으세요; EOS에서 멈추는 규칙도 greedy_decode와 같아야 합니다.")

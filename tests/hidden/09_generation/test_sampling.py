@@ -1,0 +1,76 @@
+"""sample_next with a seeded torch.Generator: frequencies over 20 000 draws in one batched call."""
+import numpy as np
+import pytest
+import torch
+
+from grader.checks import assert_close, assert_equal, expect
+from grader.worker.testkit import TorchGenerator
+
+pytestmark = pytest.mark.cell("test_sample_next")
+N = 20_000
+
+
+def _frequencies(draws, vocab):
+    draws = np.asarray(torch.as_tensor(draws)).reshape(-1)
+    expect(draws.shape == (N,), "로짓이 (N, V)이면 sample_next는 모양 (N,)의 토큰 id를 돌려줘야 합니다.")
+    return np.bincount(draws.astype(int), minlength=vocab)[:vocab] / N
+
+
+def _distribution(ref, logits, **kwargs):
+    """The distribution the reference samples from: the same filters in the same order, then softmax."""
+    z = ref.apply_temperature(logits, kwargs.get("temperature", 1.0))
+    if kwargs.get("top_k") is not None:
+        z = ref.top_k_filter(z, kwargs["top_k"])
+    if kwargs.get("top_p") is not None:
+        z = ref.top_p_filter(z, kwargs["top_p"])
+    return torch.softmax(z, dim=-1).numpy()
+
+
+@pytest.mark.points(7)
+def test_sampling_frequencies(student, ref):
+    """뽑힌 토큰의 빈도가 softmax 확률과 다릅니다."""
+    logits = torch.tensor([1.5, -0.5, 0.7, 0.0, 2.0, -1.0])
+    got = _frequencies(student.sample_next(logits.repeat(N, 1), TorchGenerator(11)), 6)
+    assert_close(got, _distribution(ref, logits), atol=0.01,
+                 hint="확률 = softmax(로짓, 마지막 축)에서 주어진 generator로 뽑으세요 (배치의 행마다 하나).")
+
+
+@pytest.mark.points(6)
+def test_temperature_distribution(student, ref):
+    """온도를 적용한 분포에서 뽑은 빈도가 기대와 다릅니다."""
+    logits = torch.tensor([2.0, 1.0, 0.0, -1.0, 0.5])
+    for seed, temperature in ((5, 0.5), (6, 2.0)):
+        got = _frequencies(student.sample_next(logits.repeat(N, 1), TorchGenerator(seed),
+                                               temperature=temperature), 5)
+        assert_close(got, _distribution(ref, logits, temperature=temperature), atol=0.012,
+                     hint="온도는 확률이 아니라 로짓에 적용합니다: softmax(logits / T).")
+
+
+@pytest.mark.points(6)
+def test_sampling_pipeline_order(student, ref):
+    """온도·top-k·top-p를 함께 쓸 때 분포가 기대와 다릅니다."""
+    logits = torch.tensor([2.0, 1.5, 1.0, 0.5, 0.0, -1.0, -2.0])
+    settings = dict(temperature=2.0, top_k=5, top_p=0.8)
+    got = _frequencies(student.sample_next(logits.repeat(N, 1), TorchGenerator(7), **settings), 7)
+    assert_close(got, _distribution(ref, logits, **settings), atol=0.012,
+                 hint="순서는 온도 → top-k → top-p, 그다음 softmax와 추출입니다.")
+
+
+@pytest.mark.points(4)
+def test_sampling_seeded(student):
+    """같은 시드의 generator면 같은 토큰을, 다른 시드면 다른 토큰을 뽑아야 합니다."""
+    logits = torch.zeros(300, 8)
+    first = torch.as_tensor(student.sample_next(logits, TorchGenerator(3)))
+    again = torch.as_tensor(student.sample_next(logits, TorchGenerator(3)))
+    other = torch.as_tensor(student.sample_next(logits, TorchGenerator(4)))
+    expect(torch.equal(first, again), "torch.multinomial 등에 generator=generator를 넘겨 주어진 generator로 뽑으세요.")
+    expect(not torch.equal(first, other), "전역 난수가 아니라 주어진 generator로 뽑으세요.")
+
+
+@pytest.mark.points(3)
+def test_temperature_zero_is_greedy(student, rng):
+    """temperature = 0이면 추출 없이 argmax(greedy)여야 합니다."""
+    logits = torch.tensor(rng.standard_normal((5, 9)), dtype=torch.float32)
+    got = torch.as_tensor(student.sample_next(logits, TorchGenerator(0), temperature=0))
+    assert_equal(got.reshape(-1).tolist(), torch.argmax(logits, dim=-1).tolist(),
+                 hint="T = 0은 0으로 나누지 말고 가장 큰 로짓의 토큰을 고르세요.")
