@@ -36,6 +36,13 @@ def _definitions(source: str) -> dict[str, ast.stmt]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
 
 
+def _constants(source: str) -> dict[str, ast.stmt]:
+    """Module-level `NAME = ...` assignments (a pattern, a table) that support cells may copy too."""
+    return {node.targets[0].id: node for node in ast.parse(source).body
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)}
+
+
 def _region(lines: list[str], indent: str) -> list[str]:
     return [indent + BEGIN] + lines + [indent + END]
 
@@ -81,11 +88,12 @@ def support_cell_source(references: list[str]) -> str:
     for reference in references:
         assignment_id, _, name = reference.partition(":")
         source = Assignment(assignment_id).solution.read_text(encoding="utf-8")
-        node = _definitions(source).get(name)
+        node = _definitions(source).get(name) or _constants(source).get(name)
         if node is None:
             raise KeyError(f"support cell names {reference!r}, which solutions/{assignment_id}.py "
                            f"does not define")
-        start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+        decorators = getattr(node, "decorator_list", None)
+        start = (decorators[0].lineno if decorators else node.lineno) - 1
         parts.append("\n".join(source.splitlines()[start:node.end_lineno]))
     return "\n\n\n".join(parts)
 
