@@ -14,8 +14,10 @@ def test_source_notebook_matches_its_sources(assignment):
 
 def test_release_matches_a_fresh_nbgrader_generation(assignment, tmp_path):
     fresh_dir = generate_release(assignment, tmp_path)
-    committed_files = sorted(p.name for p in assignment.release_dir.iterdir())
-    fresh_files = sorted(p.name for p in fresh_dir.iterdir())
+    # Files in sub-folders too (09 ships its pretrained model in release/09_generation/course_model/).
+    committed_files = sorted(str(p.relative_to(assignment.release_dir))
+                             for p in assignment.release_dir.rglob("*") if p.is_file())
+    fresh_files = sorted(str(p.relative_to(fresh_dir)) for p in fresh_dir.rglob("*") if p.is_file())
     assert committed_files == fresh_files
     for name in fresh_files:
         fresh, committed = fresh_dir / name, assignment.release_dir / name
