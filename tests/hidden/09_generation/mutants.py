@@ -325,3 +325,10 @@ def forward_with_cache(model, ids, cache=None):
 ''',
     },
 }
+
+# Realistic buggy submissions for the demo (python -m grader.samples).
+SAMPLES = {
+    "bug-top-p-and-temperature": ["gen-05-top-p-drops-crossing-token", "gen-02-temperature-multiplies"],
+    "bug-beam-and-cache": ["gen-11-beam-finished-keep-extending", "gen-extra-kv-cache-positions-restart"],
+    "bug-greedy-first-position": ["gen-01-greedy-first-position"],
+}
