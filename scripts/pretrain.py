@@ -156,7 +156,7 @@ def main(argv=None) -> dict:
         import matplotlib.pyplot as plt
         fig, ax = plt.subplots(figsize=(6, 3.5))
         ax.plot(curve["step"], curve["train"], label="train (EMA)")
-        ax.plot(curve["step"], curve["valid"], label="validation")
+        ax.plot(curve["step"], curve["valid"], label="validation (first 64 windows)")
         ax.set_xlabel("step"); ax.set_ylabel("loss (nats/token)"); ax.legend(); fig.tight_layout()
         fig.savefig(plot_dir / "valid_curve.png", dpi=100)
     print("\n== summary ==")

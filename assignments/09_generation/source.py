@@ -277,9 +277,9 @@ for prompt in ("대한민국의 주권은", "이 대화 상자에서"):
     print(f"== {prompt}")
     for temperature in (0.0, 0.5, 0.8, 1.2, 2.0):
         print(f"T = {temperature}:", generate(model, tokenizer, prompt, temperature=temperature, top_p=0.95))
-    ids = tokenizer.encode(prompt)
-    print("greedy :", tokenizer.decode(greedy_decode(model, ids, 30)))
-    print("beam 3 :", tokenizer.decode(beam_search(model, ids, 3, 20)[0]))
+    ids, eot = tokenizer.encode(prompt), tokenizer.encode(config["eot"])[0]
+    print("greedy :", tokenizer.decode(greedy_decode(model, ids, 30, eos_id=eot)))
+    print("beam 3 :", tokenizer.decode(beam_search(model, ids, 3, 20, eos_id=eot)[0]))
 
 # %% [markdown]
 # ## 5. KV 캐시 (KV cache)

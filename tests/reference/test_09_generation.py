@@ -29,7 +29,10 @@ ref = load_solution("09_generation")
 COURSE_MODEL = ROOT / "assignments" / "09_generation" / "course_model"
 # Held-out text: scripts/build_corpus.py keeps this konlpy file out of the training corpus.
 HELD_OUT = "kobill/1809899.txt"
-PERPLEXITY_BOUND = 150.0
+# Measured on the shipped checkpoint (1000 steps): 230 on this slice (an untrained model: ~4,000;
+# the same run's checkpoint at step 350: 323). Bill text is a small share of the training corpus, so
+# this is higher than the mixed validation set's 95.7 reported in config.json.
+PERPLEXITY_BOUND = 300.0
 
 
 def test_support_copy_equals_08():
