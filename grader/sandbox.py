@@ -97,10 +97,15 @@ def _python_mounts() -> list[str]:
     return sorted(p for p in paths if p and Path(p).exists())
 
 
-@functools.cache
 def bubblewrap_works() -> bool:
-    """Whether bubblewrap can start a sandbox here (user namespaces may be denied)."""
-    if BWRAP is None or os.environ.get("GRADER_SANDBOX") == "process":
+    """Whether workers go into bubblewrap: installed, allowed here, and not switched off
+    (GRADER_SANDBOX=process keeps only the process boundary, for machines without namespaces)."""
+    return os.environ.get("GRADER_SANDBOX") != "process" and _bubblewrap_starts()
+
+
+@functools.cache
+def _bubblewrap_starts() -> bool:
+    if BWRAP is None:
         return False
     probe = subprocess.run([BWRAP, "--unshare-all", "--die-with-parent", "--uid", str(SANDBOXED_UID),
                             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],

@@ -192,3 +192,19 @@ class BookClient:
         if self.n_calls <= len(self.script):
             return copy.deepcopy(self.script[self.n_calls - 1])
         return says("(대본 끝)")
+
+
+# ------------------------------------------------------------------ 03_transformer_bert_gpt: generators
+
+
+class TorchGenerator:
+    """Stands for `torch.Generator().manual_seed(seed)` (torch generators may not pickle); the
+    worker turns the marker into the real generator before calling the student's function."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def __worker_resolve__(self):
+        import torch
+
+        return torch.Generator().manual_seed(self.seed)
