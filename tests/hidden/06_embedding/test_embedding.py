@@ -144,8 +144,11 @@ def test_rope_matches_reference(student, ref, rng):
     """RoPE 결과가 기대와 다릅니다."""
     x = randn(rng, 2, 3, 6, 8)
     positions = torch.arange(6)
-    assert_close(student.apply_rope(x, positions), ref.apply_rope(x, positions), atol=1e-5,
+    got, (x_after, _), _ = student.call_with_args("apply_rope", x, positions)
+    assert_close(got, ref.apply_rope(x, positions), atol=1e-5,
                  hint="각도 p·θ^(-2i/d)를 쌍마다(i = 0..d/2-1) 쓰고, 앞쪽 축(배치, 헤드)은 그대로 두세요.")
+    assert_close(x_after, x, atol=0.0,
+                 hint="apply_rope가 입력 x를 바꿨습니다. 회전한 값은 새 텐서(torch.empty_like 등)에 쓰세요.")
 
 
 @pytest.mark.cell("test_apply_rope")

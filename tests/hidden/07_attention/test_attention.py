@@ -189,8 +189,15 @@ def test_sdpa_is_stable_for_huge_scores(student, ref, rng):
 
 @pytest.mark.cell("test_sdpa")
 @pytest.mark.points(5)
-def test_sdpa_with_one_tensor_as_q_k_v(student, rng):
-    """같은 텐서를 q, k, v로 넘겨도(셀프 어텐션) 결과가 맞아야 합니다."""
+def test_sdpa_leaves_its_inputs_alone(student, rng):
+    """어텐션은 입력 텐서(q, k, v, mask)를 바꾸지 않아야 합니다."""
+    q, k, v = randn(rng, 2, 4, 6), randn(rng, 2, 7, 6), randn(rng, 2, 7, 3)
+    mask = random_mask(rng, 4, 7)
+    _, after, _ = student.call_with_args("scaled_dot_product_attention", q, k, v, mask)
+    for name, before, left in zip(("q", "k", "v", "mask"), (q, k, v, mask), after):
+        assert_close(torch.as_tensor(left).double(), before.double(), atol=0.0,
+                     hint=f"`scaled_dot_product_attention`이(가) 입력 `{name}`을(를) 바꿨습니다. 제자리(in-place) 연산"
+                          "(q /= ..., q.mul_(), masked_fill_ 등) 대신 새 텐서를 만드세요.")
     x = randn(rng, 3, 5, 6)
     # The student's own answer for three separate copies is the yardstick, so only an in-place
     # change of an input (which then also changes the other two) can fail this test.

@@ -55,9 +55,12 @@ def expect_layout(state, shapes, what):
 def test_layer_norm_matches_torch(student, rng):
     """layer_norm이 nn.LayerNorm과 다릅니다."""
     x, weight, bias = randn(rng, 2, 3, 4, scale=2.0) + 1.0, randn(rng, 4), randn(rng, 4)
-    assert_close(student.layer_norm(x, weight, bias), F.layer_norm(x, (4,), weight, bias, eps=1e-5),
+    got, (x_after, _, _), _ = student.call_with_args("layer_norm", x, weight, bias)
+    assert_close(got, F.layer_norm(x, (4,), weight, bias, eps=1e-5),
                  atol=1e-5, hint="분산은 D로 나누는 편향 분산이어야 합니다(torch.var의 기본값은 D-1). "
                                  "마지막 축으로 정규화했는지, weight는 곱하고 bias는 더했는지 확인하세요.")
+    assert_close(x_after, x, atol=0.0,
+                 hint="layer_norm이 입력 x를 바꿨습니다. x -= mean 같은 제자리(in-place) 연산 대신 새 텐서를 만드세요.")
 
 
 @pytest.mark.cell("test_layer_norm")
