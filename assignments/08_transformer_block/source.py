@@ -257,17 +257,16 @@ print("count_parameters 확인 통과!")
 # - 오른쪽: 중간 층의 표현에 곧바로 `ln_f`와 출력 헤드를 붙여 "다음 글자"를 예측해 보면(로짓 렌즈),
 #   정답 글자의 확률이 층을 지나며 어떻게 커지는지 보입니다. 층을 쌓을수록 예측이 점점 완성됩니다.
 #
-# (학습 데이터가 아주 작아서 결과는 실행마다 조금 다를 수 있습니다. 한글이 네모로 보이면 한글 글꼴
-# (예: 나눔고딕)을 설치하세요.)
+# (학습 데이터가 아주 작아서 결과는 실행마다 조금 다를 수 있습니다.)
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
-for _font in ("NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Sans CJK KR"):
-    if any(f.name == _font for f in font_manager.fontManager.ttflist):
-        plt.rcParams["font.family"] = _font
-        break
+try:
+    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
+except ImportError:
+    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
+plt.rcParams["axes.unicode_minus"] = False
 
 corpus = ["나는 사과를 먹었다", "너는 사과를 샀다", "나는 밥을 먹었다", "그는 책을 읽었다",
           "나는 책을 샀다", "너는 밥을 먹었다", "그는 사과를 먹었다", "나는 물을 마셨다"]
