@@ -385,6 +385,9 @@ def test_feedback_has_korean_messages_and_no_hidden_code_inputs_or_tracebacks(co
     reference = courses["reference"]
     hidden = _hidden_code_lines(assignment)
     assert len(hidden) > 100
+    # The search works: the instructor's details (tracebacks into hidden code) are full of hits.
+    details = _plain(" ".join(t["detail"] for t in reference["bob"]["tests"]))
+    assert sum(line in details for line in hidden) >= 3
     files = _feedback_files(courses)
     assert len(files) == 4 + 2  # alice, bob, carol, dave generated; alice, bob fetched
     for student, path in files:
