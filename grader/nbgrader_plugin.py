@@ -66,7 +66,8 @@ class RepairMetadata(NbGraderPreprocessor):
             if meta is None:
                 continue
             grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-            if grade_id in wanted and grade_id not in seen and wanted[grade_id].cell_type == cell.cell_type:
+            known = grade_id in wanted and wanted[grade_id].cell_type == cell.cell_type
+            if known and grade_id not in seen:
                 seen.add(grade_id)
                 cell.metadata["nbgrader"] = copy.deepcopy(wanted[grade_id].metadata["nbgrader"])
             else:
@@ -79,7 +80,8 @@ class RepairMetadata(NbGraderPreprocessor):
                 position = 1 + next(i for i, c in enumerate(nb.cells)
                                     if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
             elif utils.is_grade(source_cell):
-                self.log.warning("%s: graded cell %r was missing; put back", info["student"], grade_id)
+                self.log.warning("%s: graded cell %r was missing; put back", info["student"],
+                                 grade_id)
                 nb.cells.insert(position, copy.deepcopy(source_cell))
                 position += 1
         return nb, resources
@@ -115,33 +117,42 @@ class EngineGrades(NbGraderPreprocessor):
                                    f"assignment (python -m grader.build {info['assignment']})")
             lines = [] if notes_written else [f"채점 알림: {note}" for note in result.notes]
             notes_written = True
-            for t in (t for t in result.tests if t.grade_id == grade_id):
-                mark = "통과" if t.status == "passed" else "실패"
-                lines.append(f"[{mark}] {t.name} ({t.points:g}/{t.max_points:g}점)"
-                             + (f": {t.message}" if t.status != "passed" else ""))
+            lines += [_test_line(t) for t in result.tests if t.grade_id == grade_id]
             cell.outputs = _cell_outputs(cells[grade_id]["points"], cells[grade_id]["max_points"],
                                          "\n".join(lines))
         return nb, resources
 
 
+def _test_line(t) -> str:
+    """One hidden test for the student: its docstring when passed (student-visible by the
+    authoring contract), its message when not; never its source, inputs or values."""
+    head = f"{t.points:g}/{t.max_points:g}점 {t.name}"
+    if t.status != "passed":
+        return f"[실패] {head}: {t.message}"
+    doc = getattr(t, "doc", "")
+    return f"[통과] {head}" + (f": {doc}" if doc and doc != t.name else "")
+
+
 def _cell_outputs(points: float, max_points: float, text: str) -> list:
+    """What determine_grade reads: an error output scores 0, a number scores that number."""
     outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    points = min(round(points, 6), max_points)
     if points <= 0:
         outputs.append(nbformat.v4.new_output(
             "error", ename="채점", evalue=f"0 / {max_points:g}점",
             traceback=[f"이 셀에 연결된 테스트를 하나도 통과하지 못했습니다 (0 / {max_points:g}점)."]))
     else:
         outputs.append(nbformat.v4.new_output(
-            "execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None))
+            "execute_result", data={"text/plain": repr(points)}, execution_count=None))
     return outputs
 
 
 class LmsFileNames(FileNameCollectorPlugin):
     """zip_collect collector whose timestamps are parsed with a format and a time zone.
 
-    nbgrader reads the `timestamp` group with dateutil, which takes the end of
-    `2026-03-09-23-59-00` for a UTC offset (-59 hours and change); here it is read with
-    `timestamp_format` in the LMS's `timezone`, and passed on with an explicit offset.
+    nbgrader reads the `timestamp` group with dateutil, which takes the tail of
+    `2026-03-09-23-59-00` for a UTC offset and silently gets the time wrong by hours; here it is
+    read with `timestamp_format` in the LMS's `timezone` and passed on with an explicit offset.
     """
 
     timestamp_format = Unicode("%Y-%m-%d-%H-%M-%S", help="strptime format of the timestamp group"
@@ -157,7 +168,8 @@ class LmsFileNames(FileNameCollectorPlugin):
                 self.log.error("%s: timestamp %r does not match %r; skipped", submitted_file,
                                info["timestamp"], self.timestamp_format)
                 return None
-            info["timestamp"] = moment.replace(tzinfo=zoneinfo.ZoneInfo(self.timezone)).isoformat(" ")
+            moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(self.timezone))
+            info["timestamp"] = moment.isoformat(" ")
         return info
 
 

@@ -1,13 +1,15 @@
-"""The instructor's nbgrader workflow, headless, in a temporary course: scores from the engine.
+"""The instructor's nbgrader workflow, headless, in temporary courses: scores from the engine.
 
-One course, both ways submissions arrive: a shared server (release_assignment -> students
-fetch_assignment and submit -> collect, through a temporary exchange) and an LMS (zip_collect from
-an archive whose file names carry local timestamps). Then autograde -> generate_feedback ->
-release_feedback / fetch_feedback -> export, and the per-test CSV. Every command is the README's.
+Both ways courses run it: a shared server (`hub`: release_assignment -> students fetch_assignment
+and submit -> collect, through a temporary exchange, two student accounts) and an LMS (`lms`:
+zip_collect from an archive whose file names carry Korean local time). Then autograde ->
+generate_feedback -> (hub) release_feedback / fetch_feedback -> export, and the per-test CSV.
+The commands are the README's, run through nbgrader's own entry point (see _nbgrader_driver.py).
 
-Students: alice (reference; her code writes warnings to stderr), bob (buggy macro-F1; deleted a
-graded cell and edited nbgrader metadata) through the exchange; carol (reference, on time), dave
-(half done, late; rewrote a graded cell to print full points), erin (not a notebook) from the LMS.
+Students: alice (reference; her code writes warnings to stderr) and bob (buggy macro F1; moved a
+function to a new cell, deleted a graded cell, edited nbgrader metadata) on the hub; carol
+(reference, one minute early), dave (half done, 30 minutes late; rewrote a graded cell to print
+full points) and erin (not a notebook) from the LMS.
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ import html.parser
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import tokenize
@@ -134,14 +135,15 @@ def _new_course(folder: Path, assignment, exchange: Path | None) -> Path:
              "from grader.nbgrader_plugin import configure", "c = get_config()", "configure(c)",
              "c.CourseDirectory.source_directory = 'assignments'"]
     if exchange is not None:
-        lines += [f"c.CourseDirectory.course_id = {COURSE_ID!r}", f"c.Exchange.root = {str(exchange)!r}"]
+        lines += [f"c.CourseDirectory.course_id = {COURSE_ID!r}",
+                  f"c.Exchange.root = {str(exchange)!r}"]
     (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="module")
 def courses(tmp_path_factory):
-    """Two courses run headless: `hub` (exchange: alice, bob) and `lms` (zip_collect: carol, dave, erin)."""
+    """Two courses, headless: `hub` (exchange: alice, bob), `lms` (zip_collect: carol, dave, erin)."""
     assignment = assignments.get(AID)
     top = tmp_path_factory.mktemp("nbgrader")
     exchange = top / "exchange"
@@ -264,7 +266,8 @@ def test_per_test_csv_has_one_row_per_hidden_test(courses):
     for name in ("hub", "lms"):
         rows = _csv(courses[name] / "tests.csv")
         students = {r["student"] for r in rows}
-        assert students == {s for s, c in courses["course_of"].items() if c == courses[name]} - {"erin"}
+        enrolled = {s for s, c in courses["course_of"].items() if c == courses[name]}
+        assert students == enrolled - {"erin"}
         for student in students:
             mine = {r["test"]: float(r["points"]) for r in rows if r["student"] == student}
             assert mine == {t["name"]: t["points"] for t in reference[student]["tests"]}
