@@ -75,6 +75,21 @@ def _class_with_hidden_methods(node: ast.ClassDef, lines: list[str]) -> list[str
     return out
 
 
+def support_cell_source(references: list[str]) -> str:
+    """Given code copied whole from other solutions: "07_attention:MultiHeadSelfAttention"."""
+    parts = []
+    for reference in references:
+        assignment_id, _, name = reference.partition(":")
+        source = Assignment(assignment_id).solution.read_text(encoding="utf-8")
+        node = _definitions(source).get(name)
+        if node is None:
+            raise KeyError(f"support cell names {reference!r}, which solutions/{assignment_id}.py "
+                           f"does not define")
+        start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+        parts.append("\n".join(source.splitlines()[start:node.end_lineno]))
+    return "\n\n\n".join(parts)
+
+
 def solution_cell_source(names: list[str], impl_source: str) -> str:
     """The code of a solution cell: the named definitions of the implementation module."""
     lines = impl_source.splitlines()
@@ -104,6 +119,7 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
         meta = dict(cell.metadata)
         solution = meta.pop("solution", None)
         tests = meta.pop("tests", None)
+        support = meta.pop("support", None)
         tags = list(meta.pop("tags", []))
         if cell.cell_type == "markdown":
             new = nbformat.v4.new_markdown_cell(cell.source)
@@ -112,6 +128,10 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
             new = nbformat.v4.new_code_cell(solution_cell_source(list(solution), impl_source))
             new.metadata["nbgrader"] = _nbgrader(solution[0], solution=True)
             new.id = f"solution-{solution[0].strip('_')}"[:64]
+        elif support is not None:
+            new = nbformat.v4.new_code_cell(support_cell_source(list(support)))
+            new.metadata["nbgrader"] = _nbgrader(f"support_{index:03d}", locked=True)
+            new.id = f"support-{index:03d}"
         elif tests is not None:
             if tests not in points:
                 raise ValueError(f"tests cell {tests!r} has no hidden tests marked with it")

@@ -1,6 +1,8 @@
 """`grader` command line.
 
     grader grade PATH [--assignment ID] [--format table|json|md|junit|gradescope] [--output FILE]
+                      [--jobs N] [--results DIR] [--shard I/N]
+    grader merge DIR... --out DIR    combine the result folders of several shards
     grader demo       build the sample submissions and grade them (the README's first command)
     grader list       the assignments this course has
 
@@ -10,6 +12,8 @@ run (bad arguments, unknown assignment, nothing to grade).
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -41,18 +45,13 @@ def find_submissions(path: Path, assignment_id: str | None) -> list[tuple[Path, 
     return found
 
 
-def grade_paths(submissions, fmt: str, progress: bool):
-    from grader.grade import grade_notebook
+def grade_paths(submissions, *, progress: bool, jobs: int = 1, results: Path | None = None,
+                shard: tuple[int, int] | None = None):
+    from grader import batch, selfcheck
 
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover
-        tqdm = None
-    iterator = submissions
-    if progress and tqdm is not None and len(submissions) > 1:
-        iterator = tqdm(submissions, desc="채점", unit="제출물", file=sys.stderr)
-    return [grade_notebook(notebook, assignments.get(aid), student)
-            for notebook, aid, student in iterator]
+    if not selfcheck.check(lambda line: print(line, file=sys.stderr)):
+        raise SandboxBroken()
+    return batch.grade_batch(submissions, jobs=jobs, results=results, shard=shard, progress=progress)
 
 
 def _cmd_grade(args) -> int:
@@ -67,7 +66,18 @@ def _cmd_grade(args) -> int:
         print(f"grader: no notebooks of a known assignment under {path} "
               f"(known: {', '.join(assignments.all_ids())})", file=sys.stderr)
         return 2
-    results = grade_paths(submissions, args.format, progress=not args.quiet)
+    from grader import batch
+
+    try:
+        shard = batch.parse_shard(args.shard) if args.shard else None
+    except ValueError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    results_dir = Path(args.results) if args.results else None
+    results = grade_paths(submissions, progress=not args.quiet, jobs=args.jobs,
+                          results=results_dir, shard=shard)
+    if results_dir is not None:
+        batch.write_outputs(batch.load_results([results_dir]), results_dir / "report")
     text = report.render(results, args.format)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -81,7 +91,27 @@ def _cmd_demo(args) -> int:
 
     root = Path(args.out)
     submitted = write_samples(root, args.assignment)
-    results = grade_paths(find_submissions(submitted, args.assignment), "table", progress=True)
+    results = grade_paths(find_submissions(submitted, args.assignment), progress=True,
+                          jobs=os.cpu_count() or 1)
+    print(report.render_table(results))
+    return 0
+
+
+def _cmd_merge(args) -> int:
+    from grader import batch
+
+    folders = [Path(f) for f in args.folders]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        print(f"grader: not a folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    results = batch.load_results(folders)
+    out = Path(args.out)
+    for result in results:
+        doc = result.to_dict(instructor=True)
+        batch.write_atomically(batch.result_path(out, result.assignment, result.student),
+                               json.dumps(doc, ensure_ascii=False, indent=1))
+    batch.write_outputs(results, out / "report")
     print(report.render_table(results))
     return 0
 
@@ -102,7 +132,17 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--format", choices=report.FORMATS, default="table")
     grade.add_argument("--output", help="write the report here instead of stdout")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="submissions graded in parallel (default: the number of cores)")
+    grade.add_argument("--results", help="folder for per-submission results; a rerun resumes, and "
+                                         "a report/ (gradebook CSV, plot, summary, feedback) is written")
+    grade.add_argument("--shard", help="I/N: grade only shard I of N (for CI matrices)")
     grade.set_defaults(run=_cmd_grade)
+
+    merge = sub.add_parser("merge", help="combine the --results folders of several shards")
+    merge.add_argument("folders", nargs="+")
+    merge.add_argument("--out", required=True)
+    merge.set_defaults(run=_cmd_merge)
 
     demo = sub.add_parser("demo", help="build the sample submissions and grade them")
     demo.add_argument("--out", default="build/samples")
@@ -117,3 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     except assignments.UnknownAssignment as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
+    except SandboxBroken:
+        print("grader: refusing to grade: the sandbox is weaker than it reports", file=sys.stderr)
+        return 2
+
+
+class SandboxBroken(Exception):
+    """The start-up canary escaped a sandbox that claims to hold."""

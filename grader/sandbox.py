@@ -1,6 +1,13 @@
 """Starting, talking to and killing the worker process that runs a student's code.
 
 Layers, strongest first (the result's `isolation` field lists those that ran):
+- `bubblewrap`: the worker runs in its own user, PID, IPC, UTS and network namespaces (no network
+  at all), as uid 65534 inside, with a read-only system, a private /tmp, and only the Python
+  installation, a copy of the worker runtime and the submission's own folder mounted: the course
+  folder, the hidden tests and the solutions are not in its filesystem. Killing the bubblewrap
+  process kills every process in the namespace, daemons included. Without bubblewrap (or where
+  user namespaces are denied) the grader still grades with the layers below and says
+  "reduced isolation".
 - `process`: the student's code never shares a process with the grader; results cross as plain data.
 - `rlimits`: address space, CPU seconds, file size, open files, no core dumps; set before any
   student code runs.
@@ -13,6 +20,7 @@ Layers, strongest first (the result's `isolation` field lists those that ran):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import pickle
 import resource
@@ -63,10 +71,58 @@ _BOOT = ("import sys; sys.path[:0] = {paths!r}; "
          "from grader.worker.serve import main; main(sys.argv[1:])")
 
 
+BWRAP = shutil.which("bwrap")
+SANDBOXED_UID = 65534
+
+
+def _bwrap_args(workdir: Path, home: Path, env: dict[str, str], mounts: list[str]) -> list[str]:
+    args = [BWRAP, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--uid", str(SANDBOXED_UID), "--gid", str(SANDBOXED_UID), "--clearenv"]
+    # Mount order matters: the private /tmp first, so that binds below /tmp stay visible.
+    args += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
+    for path in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/alternatives"):
+        args += ["--ro-bind-try", path, path]
+    for path in mounts:
+        args += ["--ro-bind", path, path]
+    args += ["--bind", str(workdir), str(workdir), "--bind", str(home), str(home),
+             "--remount-ro", "/", "--chdir", str(workdir)]
+    for name, value in env.items():
+        args += ["--setenv", name, value]
+    return args
+
+
+def _python_mounts() -> list[str]:
+    """The interpreter, its standard library and site-packages, and the worker runtime copy."""
+    paths = {sys.base_prefix, sys.prefix, str(worker_runtime())}
+    return sorted(p for p in paths if p and Path(p).exists())
+
+
+def bubblewrap_works() -> bool:
+    """Whether workers go into bubblewrap: installed, allowed here, and not switched off
+    (GRADER_SANDBOX=process keeps only the process boundary, for machines without namespaces)."""
+    return os.environ.get("GRADER_SANDBOX") != "process" and _bubblewrap_starts()
+
+
+@functools.cache
+def _bubblewrap_starts() -> bool:
+    if BWRAP is None:
+        return False
+    probe = subprocess.run([BWRAP, "--unshare-all", "--die-with-parent", "--uid", str(SANDBOXED_UID),
+                            "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
+                           capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+def isolation_layers() -> tuple[str, ...]:
+    """What a worker started now is isolated by (reported in every result)."""
+    layers = ("process", "rlimits", "deadline", "clean-env")
+    if bubblewrap_works():
+        return ("bubblewrap", "no-network", "pid-namespace", "read-only-system") + layers
+    return layers + ("reduced isolation",)
+
+
 class WorkerProcess:
     """One untrusted worker. Every request has an absolute deadline; a miss kills the worker."""
-
-    isolation = ("process", "rlimits", "deadline", "clean-env")
 
     def __init__(self, workdir: Path, limits: Limits = Limits()):
         self.workdir = workdir
@@ -85,10 +141,13 @@ class WorkerProcess:
         paths = [str(worker_runtime()), str(self.workdir)] + _site_paths()
         env = _clean_env(self.workdir)
         limits = self.limits
+        command = [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=paths),
+                   str(request_read), str(response_write)]
+        if bubblewrap_works():
+            command = _bwrap_args(self.workdir, Path(env["HOME"]), env, _python_mounts()) + command
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=paths),
-                 str(request_read), str(response_write)],
+                command,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 cwd=self.workdir, env=env, pass_fds=(request_read, response_write),
                 start_new_session=True, preexec_fn=lambda: _apply_rlimits(limits))

@@ -40,7 +40,7 @@ class Result:
             entry = {"name": t.name, "grade_id": t.grade_id, "points": t.points,
                      "max_points": t.max_points, "status": t.status, "message": t.message}
             if instructor:
-                entry["detail"] = t.detail
+                entry.update(detail=t.detail, nodeid=t.nodeid, duration_s=round(t.duration_s, 4))
             tests.append(entry)
         doc = {"assignment": self.assignment, "student": self.student, "score": self.score,
                "max_score": self.max_score, "tests": tests, "cells": self.cells(),
@@ -50,3 +50,14 @@ class Result:
             doc["notebook"] = self.notebook
             doc["detail"] = self.detail
         return doc
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Result":
+        """The inverse of `to_dict(instructor=True)` (for resumed batches and merged shards)."""
+        tests = [TestOutcome(nodeid=t.get("nodeid", t["name"]), name=t["name"], grade_id=t["grade_id"],
+                             max_points=t["max_points"], points=t["points"], status=t["status"],
+                             message=t["message"], detail=t.get("detail", ""),
+                             duration_s=t.get("duration_s", 0.0)) for t in doc["tests"]]
+        return cls(doc["assignment"], doc["student"], tests, list(doc["isolation"]),
+                   doc["duration_s"], notebook=doc.get("notebook", ""), notes=list(doc.get("notes", [])),
+                   detail=doc.get("detail", ""))

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from grader.errors import CallTimeout, NotebookLoadError, StudentSideError, WorkerUnavailable
-from grader.sandbox import Limits, WorkerProcess
+from grader.sandbox import Limits, WorkerProcess, isolation_layers
 from grader.worker import wire
 
 MAX_SUPPORT_FILE_BYTES = 50 * 1024 * 1024
@@ -30,7 +30,7 @@ class WorkerSession:
         self.cell_outcomes: list[dict] = []
         self._tmp = Path(tempfile.mkdtemp(prefix="grader-submission-"))
         self._worker: WorkerProcess | None = None
-        self.isolation = WorkerProcess.isolation
+        self.isolation = isolation_layers()
 
     def start(self) -> None:
         """First load; its cell outcomes are what the student is told about their notebook."""

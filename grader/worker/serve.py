@@ -136,7 +136,10 @@ class Worker:
         handle_id = len(self.handles) + 1
         self.handles[handle_id] = value
         kind = type(value)
-        return {"$handle": handle_id, "type": f"{kind.__module__}.{kind.__qualname__}"}
+        # Functions and bound methods are named by what they are (`BPETokenizer.encode`), so a
+        # failure inside one names it; other objects by their class.
+        name = getattr(value, "__qualname__", None) if callable(value) and not isinstance(value, type) else None
+        return {"$handle": handle_id, "type": name or f"{kind.__module__}.{kind.__qualname__}"}
 
     def _resolve(self, value):
         """Handles sent back become their objects; testkit markers become real objects."""

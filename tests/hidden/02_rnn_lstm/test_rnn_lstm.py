@@ -1,0 +1,197 @@
+"""Hidden suite for 02_rnn_lstm (100 points): the student's cells against torch.nn with copied weights."""
+import numpy as np
+import pytest
+import torch
+
+from grader.checks import assert_close, expect
+
+# B, T, I, H all different: transposes, batch/time confusion and square-weight luck all show.
+B, T, I, H = 3, 6, 5, 4
+
+
+def _layer(kind, seed, input_size=I, hidden_size=H):
+    torch.manual_seed(seed)
+    layer = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM}[kind](input_size, hidden_size, batch_first=True)
+    weights = [getattr(layer, name).detach().clone()
+               for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")]
+    return layer, weights
+
+
+def _state(value, shape, what):
+    """(B, H) expected; torch's own (1, B, H) layout is accepted too."""
+    array = value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
+    if array.shape == (1,) + shape:
+        array = array[0]
+    expect(array.shape == shape, f"{what}의 모양(shape)이 기대와 다릅니다. (B, H)를 반환하세요.")
+    return array
+
+
+def _pair(value, what):
+    expect(isinstance(value, (tuple, list)) and len(value) == 2, f"{what}는 (h, c) 두 값을 반환해야 합니다.")
+    return value
+
+
+def _randn(rng, *shape):
+    return torch.tensor(rng.standard_normal(shape), dtype=torch.float32)
+
+
+# ---------------------------------------------------------------- rnn_cell
+@pytest.mark.cell("test_rnn_cell")
+@pytest.mark.points(10)
+def test_rnn_cell_matches_torch(student, rng):
+    """rnn_cell이 같은 가중치의 torch.nn.RNN 한 시점과 같아야 합니다 (이전 상태가 0이 아닐 때)."""
+    layer, weights = _layer("rnn", 1)
+    x, h = _randn(rng, B, I), _randn(rng, B, H)
+    with torch.no_grad():
+        want = layer(x[:, None], h[None])[0][:, 0]
+    assert_close(_state(student.rnn_cell(x, h, *weights), (B, H), "rnn_cell"), want, atol=1e-6,
+                 hint="rnn_cell 값이 다릅니다. tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)에서 전치와 두 편향을 확인하세요.")
+
+
+@pytest.mark.cell("test_rnn_cell")
+@pytest.mark.points(5)
+def test_rnn_cell_zero_state(student, rng):
+    """이전 상태가 0이면 tanh(x·W_ihᵀ + b_ih + b_hh)여야 합니다 (b_hh도 더함)."""
+    _, (w_ih, w_hh, b_ih, b_hh) = _layer("rnn", 2)
+    x = _randn(rng, B, I)
+    want = torch.tanh(x @ w_ih.T + b_ih + b_hh)
+    assert_close(_state(student.rnn_cell(x, torch.zeros(B, H), w_ih, w_hh, b_ih, b_hh), (B, H), "rnn_cell"),
+                 want, atol=1e-6, hint="상태가 0일 때 값이 다릅니다. 편향 b_ih와 b_hh를 둘 다 더했나요?")
+
+
+@pytest.mark.cell("test_rnn_cell")
+@pytest.mark.points(10)
+def test_rnn_unrolled_matches_nn_rnn(student, rng):
+    """rnn_cell을 시간 순서대로 반복하면 torch.nn.RNN(batch_first=True)의 출력과 같아야 합니다."""
+    layer, weights = _layer("rnn", 3)
+    x = _randn(rng, B, T, I)
+    with torch.no_grad():
+        want = layer(x)[0]
+    h = torch.zeros(B, H)
+    for t in range(T):
+        got = student.rnn_cell(x[:, t], h, *weights)
+        h = torch.as_tensor(_state(got, (B, H), "rnn_cell"))
+        assert_close(h, want[:, t], atol=1e-5,
+                     hint="여러 시점을 이어 계산한 값이 torch.nn.RNN과 다릅니다. 이전 은닉 상태 h에 W_hh를 곱했나요?")
+
+
+# ---------------------------------------------------------------- lstm_cell
+def _torch_lstm_step(layer, x, h, c):
+    with torch.no_grad():
+        _, (h_n, c_n) = layer(x[:, None], (h[None], c[None]))
+    return h_n[0], c_n[0]
+
+
+@pytest.mark.cell("test_lstm_cell")
+@pytest.mark.points(15)
+def test_lstm_cell_matches_torch(student, rng):
+    """lstm_cell의 (h, c)가 같은 가중치의 torch.nn.LSTM 한 시점과 같아야 합니다."""
+    layer, weights = _layer("lstm", 4)
+    x, h, c = _randn(rng, B, I), _randn(rng, B, H), _randn(rng, B, H)
+    want_h, want_c = _torch_lstm_step(layer, x, h, c)
+    got_h, got_c = _pair(student.lstm_cell(x, h, c, *weights), "lstm_cell")
+    assert_close(_state(got_c, (B, H), "c"), want_c, atol=1e-6,
+                 hint="셀 상태 c가 다릅니다. 게이트 순서 i, f, g, o와 c' = f⊙c + i⊙g, g에 tanh를 확인하세요.")
+    assert_close(_state(got_h, (B, H), "h"), want_h, atol=1e-6,
+                 hint="은닉 상태 h가 다릅니다. h' = o⊙tanh(c')인지 확인하세요.")
+
+
+@pytest.mark.cell("test_lstm_cell")
+@pytest.mark.points(10)
+def test_lstm_cell_gate_order(student):
+    """가중치를 0으로 두고 게이트마다 다른 편향을 주면, PyTorch의 i, f, g, o 순서가 그대로 드러나야 합니다."""
+    n_in, n_hidden = 3, 2
+    bias = torch.tensor([2.0, -1.0, 0.5, 1.5, -0.7, 1.2, -2.0, 0.3])   # i | f | g | o, two units each
+    c = torch.tensor([[0.9, -1.1]])
+    gi, gf, gg, go = bias.reshape(4, n_hidden)
+    want_c = torch.sigmoid(gf) * c + torch.sigmoid(gi) * torch.tanh(gg)
+    want_h = torch.sigmoid(go) * torch.tanh(want_c)
+    got_h, got_c = _pair(student.lstm_cell(torch.ones(1, n_in), torch.ones(1, n_hidden), c,
+                                           torch.zeros(4 * n_hidden, n_in), torch.zeros(4 * n_hidden, n_hidden),
+                                           bias, torch.zeros(4 * n_hidden)), "lstm_cell")
+    assert_close(_state(got_c, (1, n_hidden), "c"), want_c, atol=1e-6,
+                 hint="게이트 조각의 순서가 PyTorch와 다릅니다. 4H 축을 앞에서부터 i, f, g, o 순서로 나누세요.")
+    assert_close(_state(got_h, (1, n_hidden), "h"), want_h, atol=1e-6,
+                 hint="게이트 순서나 출력 h' = o⊙tanh(c')를 확인하세요.")
+
+
+@pytest.mark.cell("test_lstm_cell")
+@pytest.mark.points(10)
+def test_lstm_cell_uses_both_biases(student, rng):
+    """b_ih와 b_hh를 모두 더해야 합니다 (한쪽만 쓰면 torch와 달라집니다)."""
+    layer, (w_ih, w_hh, b_ih, b_hh) = _layer("lstm", 5)
+    x, h, c = _randn(rng, B, I), _randn(rng, B, H), _randn(rng, B, H)
+    b_hh = b_hh + 0.5                       # make the second bias impossible to miss
+    layer.bias_hh_l0.data.copy_(b_hh)
+    want_h, want_c = _torch_lstm_step(layer, x, h, c)
+    got_h, got_c = _pair(student.lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh), "lstm_cell")
+    assert_close(np.stack([_state(got_h, (B, H), "h"), _state(got_c, (B, H), "c")]),
+                 torch.stack([want_h, want_c]), atol=1e-6,
+                 hint="편향 b_ih와 b_hh를 둘 다 더했는지 확인하세요.")
+
+
+# ---------------------------------------------------------------- lstm_forward
+def _forward(student, x, h0, c0, weights):
+    out = student.lstm_forward(x, h0, c0, *weights)
+    expect(isinstance(out, (tuple, list)) and len(out) == 2,
+           "lstm_forward는 (output, (h_n, c_n))을 반환해야 합니다.")
+    output, states = out
+    h_n, c_n = _pair(states, "lstm_forward의 두 번째 값")
+    b, t = x.shape[:2]
+    output = output.detach().cpu().numpy() if hasattr(output, "detach") else np.asarray(output)
+    expect(output.shape == (b, t, H),
+           "output의 모양이 (B, T, H)가 아닙니다. x는 (B, T, I) 배치 우선(batch_first)입니다.")
+    return output, _state(h_n, (b, H), "h_n"), _state(c_n, (b, H), "c_n")
+
+
+@pytest.mark.cell("test_lstm_forward")
+@pytest.mark.points(14)
+def test_lstm_forward_output_matches_torch(student, rng):
+    """모든 시점의 출력이 torch.nn.LSTM(batch_first=True)과 같아야 합니다."""
+    layer, weights = _layer("lstm", 6)
+    x = _randn(rng, B, T, I)
+    with torch.no_grad():
+        want, _ = layer(x)
+    output, _, _ = _forward(student, x, torch.zeros(B, H), torch.zeros(B, H), weights)
+    assert_close(output, want, atol=1e-5,
+                 hint="시점별 출력이 torch.nn.LSTM과 다릅니다. x[:, t]로 시점을 고르고, (h, c)를 다음 시점으로 "
+                      "넘겼는지 확인하세요.")
+
+
+@pytest.mark.cell("test_lstm_forward")
+@pytest.mark.points(10)
+def test_lstm_forward_final_state(student, rng):
+    """마지막 상태 (h_n, c_n)이 torch.nn.LSTM과 같아야 합니다."""
+    layer, weights = _layer("lstm", 7)
+    x = _randn(rng, B, T, I)
+    with torch.no_grad():
+        _, (want_h, want_c) = layer(x)
+    _, h_n, c_n = _forward(student, x, torch.zeros(B, H), torch.zeros(B, H), weights)
+    assert_close(c_n, want_c[0], atol=1e-5, hint="마지막 셀 상태 c_n이 다릅니다. 마지막 시점의 c를 반환하세요.")
+    assert_close(h_n, want_h[0], atol=1e-5, hint="마지막 은닉 상태 h_n이 다릅니다. 마지막 시점의 h를 반환하세요.")
+
+
+@pytest.mark.cell("test_lstm_forward")
+@pytest.mark.points(10)
+def test_lstm_forward_initial_state(student, rng):
+    """0이 아닌 처음 상태 (h0, c0)에서 시작해도 torch.nn.LSTM과 같아야 합니다."""
+    layer, weights = _layer("lstm", 8)
+    x, h0, c0 = _randn(rng, B, T, I), _randn(rng, B, H), _randn(rng, B, H)
+    with torch.no_grad():
+        want, (want_h, want_c) = layer(x, (h0[None], c0[None]))
+    output, h_n, c_n = _forward(student, x, h0, c0, weights)
+    assert_close(output, want, atol=1e-5, hint="처음 상태 h0, c0에서 시작했나요? (0으로 다시 시작하면 안 됩니다)")
+    assert_close(np.stack([h_n, c_n]), torch.stack([want_h[0], want_c[0]]), atol=1e-5,
+                 hint="처음 상태에서 시작했을 때 마지막 상태가 다릅니다.")
+
+
+@pytest.mark.cell("test_lstm_forward")
+@pytest.mark.points(6)
+def test_lstm_forward_long_sequence(student, rng):
+    """긴 시퀀스(T=40, B=2)에서도 torch.nn.LSTM과 같아야 합니다."""
+    layer, weights = _layer("lstm", 9)
+    x = _randn(rng, 2, 40, I)
+    with torch.no_grad():
+        want, _ = layer(x)
+    output, _, _ = _forward(student, x, torch.zeros(2, H), torch.zeros(2, H), weights)
+    assert_close(output, want, atol=1e-5, hint="긴 시퀀스에서 출력이 다릅니다. 모든 시점을 순서대로 계산했나요?")

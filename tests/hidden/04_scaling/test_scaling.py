@@ -1,0 +1,162 @@
+"""Hidden suite for 04_scaling (100 points)."""
+import numpy as np
+import pytest
+
+from grader.checks import assert_close, assert_equal, expect
+
+
+def _pair(value, name):
+    expect(isinstance(value, (tuple, list)) and len(value) == 2, f"{name}은(는) 값 두 개의 튜플을 반환해야 합니다.")
+    return float(value[0]), float(value[1])
+
+
+# ---------------------------------------------------------------- parameter count
+@pytest.mark.cell("test_gpt_params")
+@pytest.mark.points(8)
+def test_gpt3_175b(student):
+    """GPT-3 175B 설정(96층, d=12288, V=50257, 문맥 2048)의 파라미터 수가 정확해야 합니다 (≈ 1,750억)."""
+    got = student.gpt_params(96, 12288, 50257, 2048)
+    assert_close(got, 174_604_259_328, atol=0.5,
+                 hint="GPT-3 설정의 파라미터 수가 다릅니다. 층마다 12d² + 13d인지(qkv, 출력 투영, 4배 MLP, "
+                      "LayerNorm 2개와 모든 편향), 임베딩은 공유해 한 번만 셌는지 확인하세요.")
+
+
+@pytest.mark.cell("test_gpt_params")
+@pytest.mark.points(6)
+def test_gpt2_small(student):
+    """GPT-2 small(12층, d=768, V=50257, 문맥 1024)은 124,439,808개여야 합니다."""
+    assert_close(student.gpt_params(12, 768, 50257, 1024), 124_439_808, atol=0.5,
+                 hint="GPT-2 small의 파라미터 수가 다릅니다. 위치 임베딩과 마지막 LayerNorm도 세었나요?")
+
+
+@pytest.mark.cell("test_gpt_params")
+@pytest.mark.points(6)
+def test_small_config(student, ref):
+    """작은 설정에서도 각 항(층, 임베딩, 마지막 LayerNorm)이 정확해야 합니다."""
+    for config in [(3, 16, 50, 7), (1, 4, 9, 2), (0, 6, 5, 3)]:
+        got = student.gpt_params(*config)
+        assert_close(got, ref.gpt_params(*config), atol=0.5,
+                     hint="작은 설정의 파라미터 수가 다릅니다. 층 수, d², d, 어휘·문맥 길이 항을 하나씩 확인하세요.")
+
+
+# ---------------------------------------------------------------- training FLOPs
+@pytest.mark.cell("test_training_flops")
+@pytest.mark.points(6)
+def test_training_flops_published(student):
+    """GPT-3(1,750억 파라미터, 3,000억 토큰)와 Chinchilla(700억, 1.4조)의 학습 연산량 6·N·D."""
+    assert_close(student.training_flops(175e9, 300e9), 3.15e23, rtol=1e-9,
+                 hint="학습 연산량은 6·N·D입니다 (순전파 2N + 역전파 4N, 토큰마다).")
+    assert_close(student.training_flops(70e9, 1.4e12), 5.88e23, rtol=1e-9,
+                 hint="학습 연산량은 6·N·D입니다.")
+
+
+@pytest.mark.cell("test_training_flops")
+@pytest.mark.points(4)
+def test_training_flops_small(student):
+    """작은 정수에서도 6·N·D여야 합니다."""
+    assert_close(student.training_flops(3, 5), 90, rtol=1e-12, hint="6·N·D를 확인하세요 (예: N=3, D=5이면 90).")
+
+
+# ---------------------------------------------------------------- power-law fit
+@pytest.mark.cell("test_fit_power_law")
+@pytest.mark.points(10)
+def test_fit_power_law_exact(student):
+    """잡음 없는 L = 3·N^-0.076에서 a = 3, b = -0.076을 정확히 되찾아야 합니다."""
+    n = np.logspace(6, 11, 9)
+    a, b = _pair(student.fit_power_law(n, 3.0 * n ** -0.076), "fit_power_law")
+    assert_close(b, -0.076, atol=1e-6, hint="지수 b가 다릅니다. ln y = ln a + b·ln x에 직선을 맞추세요.")
+    assert_close(a, 3.0, rtol=1e-6, hint="계수 a가 다릅니다. 절편은 ln a이므로 exp를 취해야 합니다.")
+
+
+@pytest.mark.cell("test_fit_power_law")
+@pytest.mark.points(12)
+def test_fit_power_law_noisy_in_log_space(student, ref, rng):
+    """잡음이 있는 데이터에서는 로그-로그 공간의 최소제곱 해와 같아야 합니다."""
+    for scale, exponent in [(3.0, -0.076), (0.5, 0.7)]:
+        x = np.logspace(5, 10, 12)
+        y = scale * x ** exponent * np.exp(rng.normal(0, 0.2, 12))
+        got = _pair(student.fit_power_law(x, y), "fit_power_law")
+        assert_close(got, ref.fit_power_law(x, y), rtol=1e-6,
+                     hint="잡음이 있는 데이터의 맞춤 결과가 다릅니다. 원래 값이 아니라 (ln x, ln y)에서 "
+                          "최소제곱으로 직선을 맞추세요.")
+
+
+# ---------------------------------------------------------------- Chinchilla
+@pytest.mark.cell("test_chinchilla_optimal")
+@pytest.mark.points(10)
+def test_chinchilla_published(student):
+    """Chinchilla의 연산량(6 · 700억 · 1.4조)에서는 N = 700억, D = 1.4조여야 합니다."""
+    n, d = _pair(student.chinchilla_optimal(5.88e23), "chinchilla_optimal")
+    assert_close((n, d), (70e9, 1.4e12), rtol=1e-9,
+                 hint="계산 최적 N, D가 다릅니다. D = 20·N과 C = 6·N·D를 함께 풀면 N = √(C/120)입니다.")
+
+
+@pytest.mark.cell("test_chinchilla_optimal")
+@pytest.mark.points(8)
+def test_chinchilla_invariants(student, rng):
+    """어떤 연산량에서도 D = 20·N이고 6·N·D = C여야 합니다."""
+    for compute in 10 ** rng.uniform(15, 26, 4):
+        n, d = _pair(student.chinchilla_optimal(float(compute)), "chinchilla_optimal")
+        assert_close(d, 20 * n, rtol=1e-9, hint="토큰 수는 파라미터 수의 20배(D = 20·N)여야 합니다.")
+        assert_close(6 * n * d, compute, rtol=1e-9, hint="6·N·D가 주어진 연산량 C와 같아야 합니다.")
+
+
+# ---------------------------------------------------------------- few-shot prompt
+EXAMPLES = [("2 + 3 = ?", "5"), ("한국의 수도는?", "서울"), ("7 × 6 = ?", "42"), ("물의 화학식은?", "H2O")]
+
+
+@pytest.mark.cell("test_few_shot_prompt")
+@pytest.mark.points(8)
+def test_few_shot_prompt_exact(student):
+    """k개 예시를 앞에서부터 순서대로, 정해진 형식으로 넣고 질문을 붙여야 합니다."""
+    got = student.few_shot_prompt(EXAMPLES, "프랑스의 수도는?", 2)
+    want = "Q: 2 + 3 = ?\nA: 5\n\nQ: 한국의 수도는?\nA: 서울\n\nQ: 프랑스의 수도는?\nA:"
+    assert_equal(got, want, hint="프롬프트 문자열이 다릅니다. 앞에서부터 k개 예시를 순서대로 "
+                                 "\"Q: …\\nA: …\\n\\n\" 형식으로 넣고, 끝에 \"Q: {질문}\\nA:\"를 붙이세요.")
+    expect(student.few_shot_prompt(EXAMPLES, "프랑스의 수도는?", 2) == want,
+           "같은 입력에 다른 프롬프트가 나옵니다. 예시를 섞지 마세요.")
+
+
+@pytest.mark.cell("test_few_shot_prompt")
+@pytest.mark.points(4)
+def test_zero_shot(student):
+    """k = 0이면 예시 없이 질문만 있어야 합니다."""
+    assert_equal(student.few_shot_prompt(EXAMPLES, "1 + 1 = ?", 0), "Q: 1 + 1 = ?\nA:",
+                 hint="k = 0이면 예시 없이 \"Q: {질문}\\nA:\"만 반환하세요.")
+
+
+@pytest.mark.cell("test_few_shot_prompt")
+@pytest.mark.points(4)
+def test_few_shot_all_examples(student, ref):
+    """k가 예시 수와 같으면 예시를 모두 순서대로 넣어야 하고, 질문은 예시로 들어가면 안 됩니다."""
+    got = student.few_shot_prompt(EXAMPLES, "8 - 3 = ?", 4)
+    assert_equal(got, ref.few_shot_prompt(EXAMPLES, "8 - 3 = ?", 4),
+                 hint="예시를 모두 넣은 프롬프트가 다릅니다. 순서와 구분자(빈 줄)를 확인하세요.")
+    expect(isinstance(got, str) and got.count("8 - 3 = ?") == 1,
+           "풀 질문이 예시 안에도 들어갔습니다. 질문은 맨 끝에 한 번만 넣으세요.")
+
+
+# ---------------------------------------------------------------- answer parsing
+@pytest.mark.cell("test_parse_answer")
+@pytest.mark.points(6)
+def test_parse_answer_first_line(student):
+    """모델이 다음 예시를 지어내도 첫 줄만 답으로 꺼내야 합니다."""
+    assert_equal(student.parse_answer(" 72\nQ: 9 × 9 = ?\nA: 81"), "72",
+                 hint="답은 완성문의 첫 줄입니다 (마지막 줄이나 전체가 아닙니다).")
+    assert_equal(student.parse_answer(" 서울\n\nQ: 일본의 수도는?\nA: 도쿄\n"), "서울",
+                 hint="답은 완성문의 첫 줄입니다.")
+
+
+@pytest.mark.cell("test_parse_answer")
+@pytest.mark.points(4)
+def test_parse_answer_strips(student):
+    """첫 줄의 앞뒤 공백을 떼야 합니다."""
+    assert_equal(student.parse_answer("   H2O  \t"), "H2O", hint="첫 줄의 앞뒤 공백을 strip()으로 떼세요.")
+
+
+@pytest.mark.cell("test_parse_answer")
+@pytest.mark.points(4)
+def test_parse_answer_empty_is_none(student):
+    """답이 비어 있으면 빈 문자열이 아니라 None이어야 합니다."""
+    expect(student.parse_answer("") is None and student.parse_answer("   ") is None,
+           "비어 있는 답은 None으로 돌려주세요 (빈 문자열이 아니라).")

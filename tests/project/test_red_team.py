@@ -1,0 +1,147 @@
+"""Red team: each attack is a submission whose probe function the test calls inside the sandbox.
+
+The graded behaviour of the same attacks (scores, deadlines, messages) is in
+test_untrusted_submissions.py; here we check what the worker can and cannot reach.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from grader import selfcheck
+from grader.assignments import ROOT
+from grader.proxy import Student
+from grader.sandbox import Limits, bubblewrap_works
+from grader.session import WorkerSession
+
+needs_bwrap = pytest.mark.skipif(not bubblewrap_works(), reason="bubblewrap not available here")
+
+
+def _worker(code: str, limits: Limits = Limits(load_seconds=20, call_seconds=10)):
+    session = WorkerSession([("cell 1", code)], [], limits)
+    session.start()
+    return session, Student(session, limits.call_seconds)
+
+
+@pytest.fixture
+def attack():
+    sessions = []
+
+    def start(code, **kw):
+        session, student = _worker(code, **kw)
+        sessions.append(session)
+        return student
+
+    yield start
+    for session in sessions:
+        session.close()
+
+
+@needs_bwrap
+def test_the_start_up_canary_finds_no_hole():
+    assert selfcheck.problems() == []
+
+
+@needs_bwrap
+@pytest.mark.parametrize("path", [
+    str(ROOT / "tests" / "hidden" / "12_evaluation" / "test_f1.py"),
+    str(ROOT / "solutions" / "12_evaluation.py"),
+    "../../tests/hidden/12_evaluation/test_f1.py",
+    "/proc/1/cwd/solutions/12_evaluation.py",
+    "/proc/1/environ",
+])
+def test_hidden_tests_and_solutions_cannot_be_read_from_disk(attack, path):
+    student = attack("def probe(p):\n    try:\n        return open(p).read()[:50]\n"
+                     "    except OSError as e:\n        return 'blocked'\n")
+    got = student.probe(path)
+    assert got == "blocked" or "def test_" not in got and "precision_score" not in got
+
+
+@needs_bwrap
+def test_no_network_not_even_the_hosts_loopback(attack):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    student = attack("import socket\ndef probe(port):\n    try:\n"
+                     "        socket.create_connection(('127.0.0.1', port), timeout=2)\n"
+                     "        return 'connected'\n    except OSError:\n        return 'blocked'\n"
+                     "def dns():\n    try:\n        return socket.gethostbyname('pypi.org')\n"
+                     "    except OSError:\n        return 'blocked'\n")
+    try:
+        assert student.probe(listener.getsockname()[1]) == "blocked"
+        assert student.dns() == "blocked"
+    finally:
+        listener.close()
+
+
+def test_environment_secrets_do_not_reach_the_worker(attack, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret_canary")
+    student = attack("import os\ndef probe():\n    return dict(os.environ)\n")
+    env = student.probe()
+    assert "GITHUB_TOKEN" not in env
+    assert not any("ghp_secret_canary" in v for v in env.values())
+
+
+@needs_bwrap
+def test_the_worker_is_not_root_and_cannot_become_root(attack):
+    student = attack("import os\ndef probe():\n    try:\n        os.setuid(0)\n        became = True\n"
+                     "    except OSError:\n        became = False\n    return os.getuid(), became\n")
+    uid, became = student.probe()
+    assert uid != 0 and not became
+
+
+@needs_bwrap
+def test_writes_outside_the_private_folders_fail(attack):
+    student = attack("def probe(path):\n    try:\n        open(path, 'w').write('x')\n        return 'written'\n"
+                     "    except OSError:\n        return 'blocked'\n")
+    assert student.probe("/usr/pwned") == "blocked"
+    assert student.probe(str(ROOT / "pwned.txt")) == "blocked"
+    assert not (ROOT / "pwned.txt").exists()
+
+
+@needs_bwrap  # without the PID namespace, kill(-1) as root would hit this whole machine
+def test_killing_everything_it_can_see_does_not_kill_the_grader(attack):
+    student = attack("import os, signal\ndef probe():\n    os.kill(-1, signal.SIGKILL)\n")
+    with pytest.raises(Exception):
+        student.probe()
+    assert os.getpid() > 0  # still here
+
+
+@needs_bwrap
+def test_a_double_forked_daemon_dies_with_the_sandbox(tmp_path):
+    marker = f"grader-daemon-canary-{os.getpid()}"
+    code = ("import os, time\ndef probe():\n    if os.fork() == 0:\n        os.setsid()\n"
+            "        if os.fork() == 0:\n"
+            f"            os.execvp('sleep', ['sleep', '300', '{marker}'])\n"
+            "        os._exit(0)\n    return 'forked'\n")
+    session, student = _worker(code)
+    assert student.probe() == "forked"
+    session.close()
+    time.sleep(0.5)
+    alive = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.strip()
+    assert alive == ""
+
+
+@needs_bwrap
+def test_fork_bomb_is_bounded_by_the_deadline(attack):
+    student = attack("import os\ndef probe():\n    for _ in range(50):\n        if os.fork() == 0:\n"
+                     "            import time; time.sleep(60); os._exit(0)\n    while True:\n        pass\n",
+                     limits=Limits(load_seconds=20, call_seconds=2))
+    started = time.monotonic()
+    with pytest.raises(Exception):
+        student.probe()
+    assert time.monotonic() - started < 15
+
+
+def test_without_bubblewrap_the_grader_says_reduced_isolation(tmp_path):
+    from grader.assignments import get
+
+    release = get("12_evaluation").release_notebook
+    env = dict(os.environ, GRADER_SANDBOX="process")
+    done = subprocess.run([sys.executable, "-m", "grader", "grade", str(release), "--format", "json",
+                           "--quiet"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert done.returncode == 0
+    assert "reduced isolation" in done.stdout and "reduced isolation" in done.stderr

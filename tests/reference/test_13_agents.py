@@ -1,0 +1,191 @@
+"""The 13_agents reference against Python's own arithmetic, `jsonschema`, and scripted fake models."""
+import builtins
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader.worker import testkit
+from grader.worker.testkit import calls, says, tool_call
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("solution_13_agents", ROOT / "solutions" / "13_agents.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sol = _load()
+
+# ----------------------------------------------------------------------------- calculator
+
+numbers = st.one_of(st.integers(0, 50).map(str),
+                    st.floats(0, 50, allow_nan=False).map(lambda x: repr(round(x, 3))))
+
+
+def _combine(children):
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "%"]), children).map(
+        lambda t: f"({t[0]}) {t[1]} ({t[2]})")
+    power = st.tuples(children, st.integers(-3, 3)).map(lambda t: f"({t[0]}) ** {t[1]}")
+    negate = children.map(lambda e: f"-({e})")
+    return st.one_of(binary, power, negate)
+
+
+expressions = st.recursive(numbers, _combine, max_leaves=12)
+
+
+def _python(expression):
+    """Python's arithmetic as the oracle (trusted, generated input only)."""
+    try:
+        return eval(expression, {"__builtins__": {}}, {})  # noqa: S307 — the oracle, not the tool
+    except (ZeroDivisionError, OverflowError):
+        return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(expressions)
+def test_calculator_matches_python_arithmetic(expression):
+    want = _python(expression)
+    got = sol.calculator(expression)
+    if want is None or isinstance(want, complex):
+        assert got.startswith("Error:")
+    else:
+        assert got == str(want)
+
+
+@pytest.mark.parametrize("expression", ["__import__('os').system('true')", "open('x')", "x", "abs(-1)",
+                                        "(1).real", "'a' * 2", "[1][0]", "()", "7 // 2", "1 < 2", "True + 1",
+                                        "2 ** 1000", "(-8) ** 0.5", "1 +", "", "1 / 0"])
+def test_calculator_rejects_everything_else(expression):
+    assert sol.calculator(expression).startswith("Error:")
+
+
+def test_calculator_never_calls_eval(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("eval/exec called")
+
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    assert sol.calculator("2 ** 3 ** 2 - -1") == "513"
+    assert sol.calculator(" 10 / 4 ") == "2.5"
+
+
+# ----------------------------------------------------------------------------- jsonschema
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"text": {"type": "string", "minLength": 1},
+                   "times": {"type": "integer", "minimum": 1, "maximum": 3}},
+    "required": ["text"],
+    "additionalProperties": False,
+}
+json_values = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(-5, 5, allow_nan=False),
+                        st.text(max_size=3), st.lists(st.integers(), max_size=2))
+arguments = st.dictionaries(st.sampled_from(["text", "times", "extra"]), json_values, max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arguments)
+def test_registry_rejects_exactly_what_jsonschema_rejects(args):
+    registry = sol.ToolRegistry()
+    registry.register("shout", testkit.shout, SCHEMA)
+    valid = jsonschema.Draft202012Validator(SCHEMA).is_valid(args)
+    got = registry.call("shout", json.dumps(args))
+    assert got.startswith("Error:") != valid
+    if valid:
+        assert got == testkit.shout(**args)
+
+
+def test_registry_schemas_and_failures():
+    registry = sol.ToolRegistry()
+    registry.register("add", testkit.add, testkit.ARITHMETIC_SCHEMA, description="더하기")
+    registry.register("divide", testkit.divide, testkit.ARITHMETIC_SCHEMA)
+    assert registry.schemas() == [
+        {"type": "function", "function": {"name": "add", "description": "더하기",
+                                          "parameters": testkit.ARITHMETIC_SCHEMA}},
+        {"type": "function", "function": {"name": "divide", "description": "",
+                                          "parameters": testkit.ARITHMETIC_SCHEMA}}]
+    assert registry.call("add", '{"a": 1.5, "b": 2.5}') == "4.0"
+    assert registry.call("add", {"a": 1, "b": 2}) == "3"
+    for name, raw in [("add", '{"a": 1,'), ("nope", "{}"), ("divide", '{"a": 1, "b": 0}'), ("add", "[]")]:
+        assert registry.call(name, raw).startswith("Error:")
+
+
+def test_register_rejects_a_broken_schema():
+    with pytest.raises(jsonschema.SchemaError):
+        sol.ToolRegistry().register("bad", testkit.add, {"type": "objekt"})
+
+
+# ----------------------------------------------------------------------------- the agent loop
+
+START = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]
+
+
+def test_loop_messages_ids_and_parallel_calls():
+    client = testkit.ScriptedClient([calls(tool_call("c1", "add", {"a": 1.5, "b": 2.5}),
+                                           tool_call("c2", "multiply", {"a": 5.0, "b": 10}),
+                                           tool_call("c3", "divide", {"a": 100, "b": 10})),
+                                     says("끝")])
+    result = sol.run_agent(client, testkit.ArithmeticRegistry(), START)
+    second = client.calls[1]
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "tool", "tool", "tool"]
+    assert [m["tool_call_id"] for m in second[3:]] == ["c1", "c2", "c3"]
+    assert [m["content"] for m in second[3:]] == ["4.0", "50.0", "10.0"]
+    assert result["final"] == "끝" and result["steps"] == 2 and result["stopped"] == "final_answer"
+    assert len(START) == 2  # the caller's list is left alone
+
+
+def test_loop_turns_bad_calls_into_observations():
+    registry = sol.ToolRegistry()
+    registry.register("add", testkit.add, testkit.ARITHMETIC_SCHEMA)
+    client = testkit.ScriptedClient([calls(tool_call("x", "add", '{"a": '), tool_call("y", "nope", {})),
+                                     says("ok")])
+    result = sol.run_agent(client, registry, START)
+    tool_messages = [m for m in result["messages"] if m["role"] == "tool"]
+    assert [m["tool_call_id"] for m in tool_messages] == ["x", "y"]
+    assert all(m["content"].startswith("Error:") for m in tool_messages)
+    assert result["stopped"] == "final_answer"
+
+
+@pytest.mark.parametrize("max_steps", [1, 3, 5])
+def test_loop_step_limit(max_steps):
+    client = testkit.ToolLoopClient()
+    result = sol.run_agent(client, testkit.ArithmeticRegistry(), START, max_steps=max_steps)
+    assert client.n_calls == max_steps
+    assert result == {**result, "final": None, "steps": max_steps, "stopped": "max_steps"}
+
+
+def test_probe_client_reports_what_it_saw():
+    client = testkit.ProbeClient([calls(tool_call("a", "add", {"a": 1, "b": 2}))])
+    result = sol.run_agent(client, testkit.ArithmeticRegistry(), START)
+    seen = json.loads(result["final"].removeprefix("PROBE:"))
+    assert [m["role"] for m in seen[1]["messages"]] == ["system", "user", "assistant", "tool"]
+    assert seen[1]["messages"][3] == {"role": "tool", "tool_call_id": "a", "content": "3",
+                                      "content_type": "str"}
+    assert seen[0]["tools"] == ["add", "multiply", "divide"]
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def test_evaluate_agent_by_hand():
+    def task(question, expected, **extra):
+        return {"messages": [{"role": "user", "content": question}], "expected": expected, **extra}
+
+    scripts = {"q1": [calls(tool_call("1", "add", {"a": 1, "b": 2})), says("3")],
+               "q2": [calls(tool_call("2", "add", "{")), says("틀림")],
+               "q3": [calls(tool_call(str(i), "divide", {"a": 1, "b": 0})) for i in range(9)]}
+    report = sol.evaluate_agent(testkit.ScriptBook(scripts), testkit.ArithmeticRegistry(),
+                                [task("q1", "3"), task("q2", "5"), task("q3", "?", max_steps=4)])
+    assert report["success_rate"] == pytest.approx(1 / 3)
+    assert report["mean_steps"] == pytest.approx((2 + 2 + 4) / 3)
+    assert report["tool_errors"] == 1 + 4
+    assert math.isfinite(report["mean_steps"])
