@@ -34,6 +34,9 @@ from grader.build import build_notebook
 from grader.nbgrader_results import RESULTS_DIR
 from grader.samples import submissions_for
 
+# One worker builds the courses once for every test here (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("nbgrader_workflow")
+
 ROOT = Path(__file__).resolve().parents[2]
 AID = "12_evaluation"
 COURSE_ID = "llm-course"
