@@ -21,7 +21,7 @@ def run(args: list[str], cwd: str, env: dict) -> tuple[int, str]:
     os.chdir(cwd)
     os.environ.update(env)
     log = io.StringIO()
-    code = 0
+    code, app = 0, None
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         try:
             app = NbGraderApp.instance()
@@ -55,7 +55,9 @@ def main() -> None:
     # A new gradebook asks `alembic heads` (a subprocess, seconds) for the schema version of the
     # installed nbgrader; ask once per process instead of once per course.
     nbgrader.api.get_alembic_version = functools.cache(nbgrader.api.get_alembic_version)
-    out = sys.stdout
+    # Answers go to a private copy of stdout; stray writes to file descriptor 1 go to stderr.
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     for line in sys.stdin:
         request = json.loads(line)
         code, log = run(request["args"], request["cwd"], request.get("env", {}))

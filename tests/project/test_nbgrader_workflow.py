@@ -261,7 +261,10 @@ def test_gradebook_totals_equal_grader_grade_test_by_test(courses):
 def test_scores_follow_the_engine_not_the_notebook(courses):
     """stderr from correct code, deleted, rewritten and re-labelled cells change nothing."""
     scores = {student: doc["score"] for student, doc in courses["reference"].items()}
-    assert scores == {"alice": 100, "bob": 80, "carol": 100, "dave": 30, "erin": 0}
+    assert scores["alice"] == scores["carol"] == 100  # alice's code warns on stderr
+    assert 0 < scores["bob"] < 100 and 0 < scores["dave"] < 100 and scores["erin"] == 0
+    # dave's "28" in the unlocked graded cell: the hidden tests of roc_curve / roc_auc_score decide.
+    assert _gradebook(courses["lms"])["dave"]["cells"]["test_roc_auc"] == 0
 
 
 def test_per_test_csv_has_one_row_per_hidden_test(courses):
