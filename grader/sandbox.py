@@ -151,8 +151,21 @@ def _remove_cgroup(folder: Path | None) -> None:
 _cgroup_numbers = itertools.count()
 
 
+def _remove_stale_cgroups() -> None:
+    """Cgroups left by a grader that was killed (its pid is in the name and no longer runs)."""
+    for root in PIDS_CGROUP_ROOTS:
+        for folder in root.glob("grader-*-*") if root.is_dir() else ():
+            owner = folder.name.split("-")[1]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+
+
 @functools.cache
 def pids_cgroup_works() -> bool:
+    _remove_stale_cgroups()
     folder = _new_pids_cgroup(8)
     if folder is None:
         return False
