@@ -13,6 +13,7 @@ Screenshots go to build/screenshots/ (the CI artifacts).
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -23,7 +24,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 CELL_TIMEOUT_MS = 60_000         # one cell (Shift+Enter)
 RUN_ALL_TIMEOUT_MS = 150_000     # Run All Cells of one notebook
 VALIDATE_TIMEOUT_MS = 150_000    # nbgrader validate runs the whole notebook again
-OPEN_TIMEOUT_MS = 60_000         # page load + kernel start
+OPEN_TIMEOUT_MS = 120_000        # JupyterLab's first page load, then each kernel start
 MAX_MESSAGE_LINES = 6            # a check's failure must read as a message, not a traceback
 
 # The notebook panel in front, through the app object JupyterLab exposes to the page
@@ -158,9 +159,10 @@ def _where(index: int, cell) -> str:
 def test_release_notebook_in_jupyterlab(lab, assignment, variant):
     timings = {}
     started = time.monotonic()
-    page, panel = _open(lab, assignment.id, variant)
-    timings["open"] = time.monotonic() - started
+    page = lab.page
     try:
+        page, panel = _open(lab, assignment.id, variant)
+        timings["open"] = time.monotonic() - started
         mark = time.monotonic()
         (_run_cell_by_cell if variant == "stub" else _run_all)(page, panel)
         timings["run"] = time.monotonic() - mark
@@ -218,6 +220,10 @@ def test_release_notebook_in_jupyterlab(lab, assignment, variant):
         elif "validation-failed" not in classes or "[아직 구현하지 않음]" not in text:
             problems.append(f"nbgrader Validate did not fail the stub clearly:\n{text[:1500]}")
         assert not problems, "\n\n".join(problems) + "\n\nserver log:\n" + lab.server_log_tail()
+    except Exception:
+        with contextlib.suppress(Exception):  # what the page showed when it went wrong
+            page.screenshot(path=SCREENSHOTS / f"{assignment.id}-{variant}-failure.png")
+        raise
     finally:
         _close(page)
         timings["total"] = time.monotonic() - started
