@@ -143,6 +143,12 @@ def _close(page) -> None:
                   "await p.sessionContext.shutdown(); p.dispose(); } }")
 
 
+def _shot(locator, name: str) -> None:
+    """Screenshot one element, scrolled to the top of the notebook's view (not under the toolbar)."""
+    locator.evaluate("node => node.scrollIntoView({block: 'start'})")
+    locator.screenshot(path=SCREENSHOTS / name)
+
+
 def _is_check(cell) -> bool:
     return bool(cell["nbgrader"].get("grade")) and not cell["nbgrader"].get("solution")
 
@@ -188,7 +194,7 @@ def test_release_notebook_in_jupyterlab(lab, assignment, variant):
             for i, cell in checks:
                 if not _errors(cell):
                     problems.append(f"{_where(i, cell)}: this visible check passes on the stub")
-            notebook.nth(checks[0][0]).screenshot(path=SCREENSHOTS / f"{assignment.id}-stub-check.png")
+            _shot(notebook.nth(checks[0][0]), f"{assignment.id}-stub-check.png")
         else:
             for i, cell in code_cells:
                 for output in cell["outputs"]:
@@ -200,16 +206,15 @@ def test_release_notebook_in_jupyterlab(lab, assignment, variant):
                     problems.append(f"{_where(i, cell)}: the visible check printed nothing")
             notebook.first.scroll_into_view_if_needed()
             page.screenshot(path=SCREENSHOTS / f"{assignment.id}-filled-top.png")
-            notebook.nth(checks[0][0]).screenshot(path=SCREENSHOTS / f"{assignment.id}-filled-check.png")
+            _shot(notebook.nth(checks[0][0]), f"{assignment.id}-filled-check.png")
             figures = [(i, c) for i, c in code_cells if "plt.show()" in c["source"]]
             for number, (i, cell) in enumerate(figures, start=1):
                 if not cell["images"] or not all(cell["images"]):
                     problems.append(f"{_where(i, cell)}: the figure did not render "
                                     f"(outputs {[o['mimes'] or o['type'] for o in cell['outputs']]})")
                     continue
-                output = notebook.nth(i).locator(".jp-OutputArea").first
-                output.evaluate("node => node.scrollIntoView({block: 'start'})")
-                output.screenshot(path=SCREENSHOTS / f"{assignment.id}-filled-figure-{number}.png")
+                _shot(notebook.nth(i).locator(".jp-OutputArea").first,
+                      f"{assignment.id}-filled-figure-{number}.png")
 
         mark = time.monotonic()
         classes, text = _validate(page, panel, f"{assignment.id}-{variant}-validate.png")
