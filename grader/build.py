@@ -27,6 +27,9 @@ from grader.load import SKIP_TAG
 from grader.suite import points_per_cell
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+# Put before the first code cell of every notebook: in a kernel, a failing check cell or an unfilled
+# stub shows a short Korean message instead of a traceback (the grader never runs it).
+CHECK_MESSAGES = Path(__file__).with_name("check_messages.py")
 
 
 # ----------------------------------------------------------------------------- solution cells
@@ -124,6 +127,8 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
     points = points_per_cell(assignment)
     cells, seen_tests = [], set()
     for index, cell in enumerate(spec.cells, start=1):
+        if cell.cell_type == "code" and not any(c.cell_type == "code" for c in cells):
+            cells.append(_check_messages_cell())
         meta = dict(cell.metadata)
         solution = meta.pop("solution", None)
         tests = meta.pop("tests", None)
@@ -165,6 +170,15 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
                    "language_info": {"name": "python"}}
     nb.nbformat_minor = 5
     return nb
+
+
+def _check_messages_cell() -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(CHECK_MESSAGES.read_text(encoding="utf-8").strip())
+    cell.metadata["nbgrader"] = _nbgrader("check_messages", locked=True)
+    cell.metadata["tags"] = [SKIP_TAG]
+    cell.metadata["jupyter"] = {"source_hidden": True}  # shown folded: run it, no need to read it
+    cell.id = "check-messages"
+    return cell
 
 
 def _nbgrader(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:

@@ -1,7 +1,10 @@
 """Buggy variants of a reference solution: the proof that a hidden suite takes points off.
 
-`tests/hidden/<id>/mutants.py` defines `MUTANTS = {name: {definition_name: source}}` (each source
-replaces one whole top-level definition of `solutions/<id>.py`) and, optionally,
+`tests/hidden/<id>/mutants.py` defines `MUTANTS = {name: {definition_name: change}}` where a change
+is either the whole new source of that top-level definition of `solutions/<id>.py`, or a list of
+`(old, new)` text edits applied to the reference definition (each `old` must occur exactly once, so
+a mutant that no longer matches the reference fails loudly instead of silently testing nothing).
+Edits keep a mutant to the one line that is wrong. Optionally,
 `SAMPLES = {student_name: [mutant names]}` for the demo's realistic buggy submissions.
 """
 from __future__ import annotations
@@ -10,6 +13,26 @@ import ast
 import textwrap
 
 from grader.assignments import Assignment, load_module_from
+
+
+def _edited(source: str, name: str, edits: list[tuple[str, str]]) -> str:
+    node = next((n for n in ast.parse(source).body if getattr(n, "name", None) == name), None)
+    if node is None:
+        raise KeyError(f"mutant edits {name!r}, which the reference does not define")
+    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+    text = "\n".join(source.splitlines()[start:node.end_lineno])
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise ValueError(f"mutant edit of {name!r}: {old!r} occurs {text.count(old)} times, not once")
+        text = text.replace(old, new)
+    return text
+
+
+def apply(source: str, changes: dict) -> str:
+    """The reference `source` with a mutant's changes (whole definitions or text edits) applied."""
+    replacements = {name: change if isinstance(change, str) else _edited(source, name, change)
+                    for name, change in changes.items()}
+    return replace_definitions(source, replacements)
 
 
 def load(assignment: Assignment) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:

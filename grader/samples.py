@@ -39,7 +39,7 @@ def submissions_for(assignment) -> dict[str, str | None]:
     for student, mutant_names in samples.items():
         source = reference
         for name in mutant_names:
-            source = mutants.replace_definitions(source, mutant_table[name])
+            source = mutants.apply(source, mutant_table[name])
         result[student] = source
     return result
 

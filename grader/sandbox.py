@@ -9,6 +9,9 @@ Layers, strongest first (the result's `isolation` field lists those that ran):
   user namespaces are denied) the grader still grades with the layers below and says
   "reduced isolation".
 - `process`: the student's code never shares a process with the grader; results cross as plain data.
+- `pids-cgroup`: where the pids cgroup controller is writable (root), each worker gets its own
+  cgroup with `pids.max`, so a fork bomb stops at a bounded number of processes (RLIMIT_NPROC cannot
+  do this: it does not apply to uids mapped to root).
 - `rlimits`: address space, CPU seconds, file size, open files, no core dumps; set before any
   student code runs.
 - `deadline`: every request has an absolute deadline; past it the worker's whole process group is
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import os
 import pickle
 import resource
@@ -42,6 +46,7 @@ GRADER_DIR = Path(__file__).resolve().parent
 
 @dataclasses.dataclass(frozen=True)
 class Limits:
+    processes: int = 256
     memory_bytes: int = 4 * 1024**3
     cpu_seconds: int = 600
     file_bytes: int = 64 * 1024**2
@@ -113,9 +118,66 @@ def _bubblewrap_starts() -> bool:
     return probe.returncode == 0
 
 
+PIDS_CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
+
+
+def _new_pids_cgroup(limit: int) -> Path | None:
+    """A fresh pids cgroup capped at `limit` processes, or None where cgroups are not writable."""
+    for root in PIDS_CGROUP_ROOTS:
+        folder = root / f"grader-{os.getpid()}-{next(_cgroup_numbers)}"
+        try:
+            folder.mkdir()
+        except OSError:
+            continue
+        try:
+            (folder / "pids.max").write_text(str(limit))
+            return folder
+        except OSError:
+            folder.rmdir()
+    return None
+
+
+def _remove_cgroup(folder: Path | None) -> None:
+    for _ in range(50):  # the last processes of a killed sandbox take a moment to be reaped
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.02)
+
+
+_cgroup_numbers = itertools.count()
+
+
+def _remove_stale_cgroups() -> None:
+    """Cgroups left by a grader that was killed (its pid is in the name and no longer runs)."""
+    for root in PIDS_CGROUP_ROOTS:
+        for folder in root.glob("grader-*-*") if root.is_dir() else ():
+            owner = folder.name.split("-")[1]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+
+
+@functools.cache
+def pids_cgroup_works() -> bool:
+    _remove_stale_cgroups()
+    folder = _new_pids_cgroup(8)
+    if folder is None:
+        return False
+    _remove_cgroup(folder)
+    return True
+
+
 def isolation_layers() -> tuple[str, ...]:
     """What a worker started now is isolated by (reported in every result)."""
     layers = ("process", "rlimits", "deadline", "clean-env")
+    if pids_cgroup_works():
+        layers = ("pids-cgroup",) + layers
     if bubblewrap_works():
         return ("bubblewrap", "no-network", "pid-namespace", "read-only-system") + layers
     return layers + ("reduced isolation",)
@@ -145,12 +207,14 @@ class WorkerProcess:
                    str(request_read), str(response_write)]
         if bubblewrap_works():
             command = _bwrap_args(self.workdir, Path(env["HOME"]), env, _python_mounts()) + command
+        self.cgroup = _new_pids_cgroup(limits.processes) if pids_cgroup_works() else None
+        cgroup = self.cgroup
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 cwd=self.workdir, env=env, pass_fds=(request_read, response_write),
-                start_new_session=True, preexec_fn=lambda: _apply_rlimits(limits))
+                start_new_session=True, preexec_fn=lambda: _enter_limits(limits, cgroup))
         os.close(request_read)
         os.close(response_write)
         self._request_fd = request_write
@@ -169,6 +233,9 @@ class WorkerProcess:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
+        if getattr(self, "cgroup", None) is not None:
+            _remove_cgroup(self.cgroup)
+            self.cgroup = None
         for fd in (getattr(self, "_request_fd", None), getattr(self, "_response_fd", None)):
             if fd is not None:
                 try:
@@ -274,6 +341,14 @@ def _clean_env(workdir: Path) -> dict[str, str]:
         if name in os.environ:
             env[name] = os.environ[name]
     return env
+
+
+def _enter_limits(limits: Limits, cgroup: Path | None) -> None:
+    """In the child, before exec: join the pids cgroup, then set the rlimits."""
+    if cgroup is not None:
+        with open(cgroup / "cgroup.procs", "w") as procs:
+            procs.write(str(os.getpid()))
+    _apply_rlimits(limits)
 
 
 def _apply_rlimits(limits: Limits) -> None:

@@ -1,48 +1,30 @@
 """08. 피드 포워드 네트워크와 층 쌓기 — reference solution.
 
-`MiniGPT` here is the course's small GPT: later assignments load this file (for instance with
-`grader.assignments.load_solution("08_transformer_block")`) instead of copying the architecture.
-The graded code needs 07's attention; it is the notebook's given (support) cell, repeated below
-verbatim so that this file stands alone (the grader runs it without the rest of the repository).
+`MiniGPT` here is the course's small GPT: later assignments load this file instead of copying the
+architecture (file names start with a digit, so not a plain import):
+
+    from grader.assignments import load_solution
+    gpt = load_solution("08_transformer_block")
+    model = gpt.MiniGPT(vocab_size=4096, n_ctx=128, d_model=128, n_layers=4, n_heads=4, d_ff=512)
+
+In a notebook, give it with a support cell that names every definition it needs, each from the file
+that defines it: 07's softmax, causal_mask, attention_weights, scaled_dot_product_attention and
+MultiHeadSelfAttention, then 08's layer_norm, gelu, FeedForward, TransformerBlock and MiniGPT.
+07's attention reaches this file through load_solution too, never as a pasted copy.
 """
 import math
 
 import torch
 from torch import nn
 
-
-# --- support code: 07's attention, shipped in the notebook as a given cell (same text; a reference
-# test checks that the cell, this block and solutions/07_attention.py agree) ---
-
-def causal_mask(t):
-    """(t, t) 불리언 인과 마스크. True = 어텐션 가능 (키 위치 ≤ 쿼리 위치)."""
-    return torch.ones(t, t, dtype=torch.bool).tril()
+from grader.assignments import load_solution
 
 
-class MultiHeadSelfAttention(nn.Module):
-    """07 과제의 멀티 헤드 셀프 어텐션 (q_proj, k_proj, v_proj, o_proj; forward(x, mask=None))."""
-
-    def __init__(self, d_model, n_heads):
-        super().__init__()
-        assert d_model % n_heads == 0
-        self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
-        self.q_proj = nn.Linear(d_model, d_model)
-        self.k_proj = nn.Linear(d_model, d_model)
-        self.v_proj = nn.Linear(d_model, d_model)
-        self.o_proj = nn.Linear(d_model, d_model)
-
-    def forward(self, x, mask=None):
-        batch, t, _ = x.shape
-        q, k, v = (proj(x).view(batch, t, self.n_heads, self.d_head).transpose(1, 2)
-                   for proj in (self.q_proj, self.k_proj, self.v_proj))
-        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        heads = torch.softmax(scores, dim=-1) @ v
-        return self.o_proj(heads.transpose(1, 2).reshape(batch, t, self.d_model))
-
-
-# --- end of support code ---
+# Given code: 07's attention. The notebook's support cell copies these definitions from
+# solutions/07_attention.py at build time; here they are loaded from the same file.
+_attention = load_solution("07_attention")
+causal_mask = _attention.causal_mask
+MultiHeadSelfAttention = _attention.MultiHeadSelfAttention
 
 
 def layer_norm(x, weight, bias, eps=1e-5):

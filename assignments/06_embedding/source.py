@@ -138,12 +138,12 @@ print("sinusoidal_positions 확인 통과!")
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
-for _font in ("NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Sans CJK KR"):
-    if any(f.name == _font for f in font_manager.fontManager.ttflist):
-        plt.rcParams["font.family"] = _font
-        break
+try:
+    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
+except ImportError:
+    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
+plt.rcParams["axes.unicode_minus"] = False
 
 pe = sinusoidal_positions(100, 64)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4), gridspec_kw={"width_ratios": [3, 2]})
@@ -220,7 +220,7 @@ for start, style in ((0, "-"), (50, "--")):
     sims = torch.nn.functional.cosine_similarity(q_rot, k_rot, dim=-1).mean(0)
     plt.plot(distances, sims, style, label=f"출발 위치 {start}")
 plt.axhline(0, color="gray", linewidth=0.5)
-plt.xlabel("상대 거리 n − m")
+plt.xlabel("상대 거리 n - m")
 plt.ylabel("평균 코사인 유사도")
 plt.title("RoPE: 상대 거리에 따른 유사도 (d = 64)")
 plt.legend()

@@ -232,12 +232,12 @@ print("MultiHeadSelfAttention 확인 통과!")
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
-for _font in ("NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Sans CJK KR"):
-    if any(f.name == _font for f in font_manager.fontManager.ttflist):
-        plt.rcParams["font.family"] = _font
-        break
+try:
+    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
+except ImportError:
+    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
+plt.rcParams["axes.unicode_minus"] = False
 
 tokens = ["나는\n(naneun)", "사과를\n(sagwareul)", "먹었다\n(meogeotda)"]
 #                  사람  음식  동작  주어

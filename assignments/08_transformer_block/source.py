@@ -54,37 +54,11 @@ from torch import nn
 # %% [markdown]
 # ## 주어진 코드: 멀티 헤드 셀프 어텐션 (07 과제)
 #
-# 07 과제의 `causal_mask`와 `MultiHeadSelfAttention`을 그대로 씁니다. 이 셀은 **채점 대상이 아니며**
-# 수정하지 마세요. 실행만 하면 됩니다.
+# 07 과제의 `softmax`, `causal_mask`, `attention_weights`, `scaled_dot_product_attention`,
+# `MultiHeadSelfAttention`을 그대로 씁니다(07 과제의 모범 답안). 이 셀은 **채점 대상이 아니며** 잠겨 있습니다.
+# 실행만 하면 됩니다.
 
-# %%
-def causal_mask(t):
-    """(t, t) 불리언 인과 마스크. True = 어텐션 가능 (키 위치 ≤ 쿼리 위치)."""
-    return torch.ones(t, t, dtype=torch.bool).tril()
-
-
-class MultiHeadSelfAttention(nn.Module):
-    """07 과제의 멀티 헤드 셀프 어텐션 (q_proj, k_proj, v_proj, o_proj; forward(x, mask=None))."""
-
-    def __init__(self, d_model, n_heads):
-        super().__init__()
-        assert d_model % n_heads == 0
-        self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
-        self.q_proj = nn.Linear(d_model, d_model)
-        self.k_proj = nn.Linear(d_model, d_model)
-        self.v_proj = nn.Linear(d_model, d_model)
-        self.o_proj = nn.Linear(d_model, d_model)
-
-    def forward(self, x, mask=None):
-        batch, t, _ = x.shape
-        q, k, v = (proj(x).view(batch, t, self.n_heads, self.d_head).transpose(1, 2)
-                   for proj in (self.q_proj, self.k_proj, self.v_proj))
-        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        heads = torch.softmax(scores, dim=-1) @ v
-        return self.o_proj(heads.transpose(1, 2).reshape(batch, t, self.d_model))
-
+# %% support=["07_attention:softmax", "07_attention:causal_mask", "07_attention:attention_weights", "07_attention:scaled_dot_product_attention", "07_attention:MultiHeadSelfAttention"]
 
 # %% [markdown]
 # ## 1. 레이어 정규화 (Layer Normalization)
@@ -283,17 +257,16 @@ print("count_parameters 확인 통과!")
 # - 오른쪽: 중간 층의 표현에 곧바로 `ln_f`와 출력 헤드를 붙여 "다음 글자"를 예측해 보면(로짓 렌즈),
 #   정답 글자의 확률이 층을 지나며 어떻게 커지는지 보입니다. 층을 쌓을수록 예측이 점점 완성됩니다.
 #
-# (학습 데이터가 아주 작아서 결과는 실행마다 조금 다를 수 있습니다. 한글이 네모로 보이면 한글 글꼴
-# (예: 나눔고딕)을 설치하세요.)
+# (학습 데이터가 아주 작아서 결과는 실행마다 조금 다를 수 있습니다.)
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
-for _font in ("NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Sans CJK KR"):
-    if any(f.name == _font for f in font_manager.fontManager.ttflist):
-        plt.rcParams["font.family"] = _font
-        break
+try:
+    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
+except ImportError:
+    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
+plt.rcParams["axes.unicode_minus"] = False
 
 corpus = ["나는 사과를 먹었다", "너는 사과를 샀다", "나는 밥을 먹었다", "그는 책을 읽었다",
           "나는 책을 샀다", "너는 밥을 먹었다", "그는 사과를 먹었다", "나는 물을 마셨다"]

@@ -87,7 +87,8 @@ assert precision_score(y_true, y_pred) == 0.25, "정밀도 = TP / (TP + FP) = 1 
 assert recall_score(y_true, y_pred) == 1.0, "재현율 = TP / (TP + FN) = 1 / 1 입니다."
 assert precision_score([1, 0, 1], [0, 0, 0]) == 0.0, \
     "양성 예측이 하나도 없으면 예외 없이 zero_division(기본 0.0)을 반환하세요."
-assert precision_score([1, 0, 1], [0, 0, 0], zero_division=1.0) == 1.0
+assert precision_score([1, 0, 1], [0, 0, 0], zero_division=1.0) == 1.0, \
+    "zero_division=1.0을 주면 분모가 0일 때 1.0을 반환해야 합니다."
 print("확인 완료!")
 
 # %% [markdown]

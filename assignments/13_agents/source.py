@@ -336,6 +336,7 @@ from matplotlib.patches import FancyBboxPatch
 for _font in ("NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Sans CJK KR"):  # 한글 글꼴이 있으면 사용
     if any(f.name == _font for f in font_manager.fontManager.ttflist):
         plt.rcParams["font.family"] = _font
+        plt.rcParams["axes.unicode_minus"] = False  # 한글 글꼴에 없는 유니코드 마이너스(−) 대신 '-'
         break
 
 _trajectory_model = ScriptedModel([

@@ -50,7 +50,7 @@ def _mutant_cases():
 def test_every_catalog_bug_loses_points(assignment_under_test, mutant):
     table, _ = mutants.load(assignment_under_test)
     reference = assignment_under_test.solution.read_text(encoding="utf-8")
-    source = mutants.replace_definitions(reference, table[mutant])
+    source = mutants.apply(reference, table[mutant])
     assert source != reference
     result = grade_trusted_source(assignment_under_test, source, mutant)
     assert result.score < result.max_score, f"{mutant} kept full marks: the suite cannot see this bug"

@@ -20,7 +20,7 @@ from grader import assignments, mutants
 from grader.assignments import ROOT
 from grader.build import build_notebook
 from grader.grade import grade_notebook, grade_trusted_source
-from grader.sandbox import Limits, bubblewrap_works
+from grader.sandbox import Limits, bubblewrap_works, pids_cgroup_works
 
 LIMITS = Limits(load_seconds=15, call_seconds=4, memory_bytes=2 * 1024**3)
 WRONG = {"accuracy_score": "def accuracy_score(y_true, y_pred):\n    return 0.0\n"}
@@ -150,6 +150,15 @@ for _ in range(300):
     except OSError:
         break
 """, True),
+    "12c-exponential-fork-bomb": ("call", """
+import os, time
+deadline = time.time() + 2
+while time.time() < deadline:
+    try:
+        os.fork()
+    except OSError:
+        time.sleep(0.01)
+""", "pids-cgroup"),
     "12b-thread-bomb": ("call", """
 import threading, time
 for _ in range(2000):
@@ -299,8 +308,10 @@ def test_attack_is_graded_as_a_wrong_answer(name, sandbox, evaluation, honest_sc
     sandbox_only = ATTACKS[name][2]
     if sandbox == "bubblewrap" and not bubblewrap_works():
         pytest.skip("bubblewrap is not available here")
+    if sandbox_only == "pids-cgroup" and not pids_cgroup_works():
+        pytest.skip("no writable pids cgroup here: an unbounded fork bomb would hit this machine")
     if sandbox == "process":
-        if sandbox_only:
+        if sandbox_only is True:
             pytest.skip("outside the process boundary's reach: needs the sandbox")
         monkeypatch.setenv("GRADER_SANDBOX", "process")
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_redteam_canary")

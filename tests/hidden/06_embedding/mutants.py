@@ -204,6 +204,19 @@ def apply_rope(x, positions, theta=10000.0):
     return out
 ''',
     },
+    'emb-extra-rope-writes-into-input': {
+        'apply_rope': '''
+def apply_rope(x, positions, theta=10000.0):
+    d = x.shape[-1]
+    freqs = theta ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+    angles = torch.as_tensor(positions, dtype=torch.float64)[..., None] * freqs
+    cos, sin = torch.cos(angles).to(x.dtype), torch.sin(angles).to(x.dtype)
+    even, odd = x[..., 0::2].clone(), x[..., 1::2].clone()
+    x[..., 0::2] = even * cos - odd * sin
+    x[..., 1::2] = even * sin + odd * cos
+    return x
+''',
+    },
     'emb-extra-cosine-one-norm-only': {
         'cosine_similarity': '''
 def cosine_similarity(a, b):

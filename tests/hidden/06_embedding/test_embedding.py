@@ -144,8 +144,11 @@ def test_rope_matches_reference(student, ref, rng):
     """RoPE 결과가 기대와 다릅니다."""
     x = randn(rng, 2, 3, 6, 8)
     positions = torch.arange(6)
-    assert_close(student.apply_rope(x, positions), ref.apply_rope(x, positions), atol=1e-5,
+    got, (x_after, _), _ = student.call_with_args("apply_rope", x, positions)
+    assert_close(got, ref.apply_rope(x, positions), atol=1e-5,
                  hint="각도 p·θ^(-2i/d)를 쌍마다(i = 0..d/2-1) 쓰고, 앞쪽 축(배치, 헤드)은 그대로 두세요.")
+    assert_close(x_after, x, atol=0.0,
+                 hint="apply_rope가 입력 x를 바꿨습니다. 회전한 값은 새 텐서(torch.empty_like 등)에 쓰세요.")
 
 
 @pytest.mark.cell("test_apply_rope")
@@ -155,7 +158,8 @@ def test_rope_token_positions(student, ref, rng):
     x = randn(rng, 3, 5, 6)
     positions = torch.tensor([5, 2, 9, 0, 17])
     assert_close(student.apply_rope(x, positions), ref.apply_rope(x, positions), atol=1e-5,
-                 hint="positions 인자로 받은 위치를 쓰세요. 0, 1, 2, …를 새로 만들면 틀립니다.")
+                 hint="(다른 RoPE 테스트도 실패했다면 그것부터 고치세요.) positions 인자로 받은 위치를 쓰세요. "
+                      "0, 1, 2, …를 새로 만들면 틀립니다.")
 
 
 @pytest.mark.cell("test_apply_rope")
@@ -179,7 +183,8 @@ def test_rope_theta_argument(student, ref, rng):
     x = randn(rng, 4, 6)
     positions = torch.arange(4)
     assert_close(student.apply_rope(x, positions, theta=100.0), ref.apply_rope(x, positions, theta=100.0),
-                 atol=1e-5, hint="각도의 밑(base)은 theta 인자입니다. 10000을 고정해서 쓰지 마세요.")
+                 atol=1e-5, hint="(다른 RoPE 테스트도 실패했다면 그것부터 고치세요.) 각도의 밑(base)은 theta "
+                                 "인자입니다. 10000을 고정해서 쓰지 마세요.")
 
 
 # ----------------------------------------------------------------------------- cosine similarity
@@ -220,7 +225,8 @@ def test_nearest_neighbors_match_reference(student, ref, rng):
     for index in (0, 7, 19):
         got = student.nearest_neighbors(weight, index, 3)
         assert_equal([int(i) for i in got], ref.nearest_neighbors(weight, index, 3),
-                     hint="내적이 아니라 코사인 유사도로 순위를 매기고, 가장 비슷한 것부터 k개를 돌려주세요. "
+                     hint="(cosine_similarity가 틀렸다면 그것부터 고치세요.) "
+                          "내적이 아니라 코사인 유사도로 순위를 매기고, 가장 비슷한 것부터 k개를 돌려주세요. "
                           "자기 자신은 빼야 합니다.")
 
 

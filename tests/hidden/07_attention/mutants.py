@@ -93,6 +93,16 @@ def attention_weights(q, k, mask=None):
     return softmax(scores, dim=-1)
 ''',
     },
+    'attn-11-masks-scores-in-place-of-mask-argument': {
+        'attention_weights': '''
+def attention_weights(q, k, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        mask.logical_not_()
+        scores = scores.masked_fill(mask, float("-inf"))
+    return softmax(scores, dim=-1)
+''',
+    },
     'attn-extra-softmax-ignores-dim': {
         'softmax': '''
 def softmax(x, dim=-1):

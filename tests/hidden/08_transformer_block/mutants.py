@@ -44,6 +44,14 @@ def layer_norm(x, weight, bias, eps=1e-5):
     return (x - mean) / torch.sqrt(var + eps)
 ''',
     },
+    'block-extra-layer-norm-centres-input-in-place': {
+        'layer_norm': '''
+def layer_norm(x, weight, bias, eps=1e-5):
+    x -= x.mean(dim=-1, keepdim=True)
+    var = (x ** 2).mean(dim=-1, keepdim=True)
+    return x / torch.sqrt(var + eps) * weight + bias
+''',
+    },
     'block-06-post-norm': {
         'TransformerBlock': '''
 class TransformerBlock(nn.Module):

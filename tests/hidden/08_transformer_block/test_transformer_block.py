@@ -55,9 +55,12 @@ def expect_layout(state, shapes, what):
 def test_layer_norm_matches_torch(student, rng):
     """layer_norm이 nn.LayerNorm과 다릅니다."""
     x, weight, bias = randn(rng, 2, 3, 4, scale=2.0) + 1.0, randn(rng, 4), randn(rng, 4)
-    assert_close(student.layer_norm(x, weight, bias), F.layer_norm(x, (4,), weight, bias, eps=1e-5),
+    got, (x_after, _, _), _ = student.call_with_args("layer_norm", x, weight, bias)
+    assert_close(got, F.layer_norm(x, (4,), weight, bias, eps=1e-5),
                  atol=1e-5, hint="분산은 D로 나누는 편향 분산이어야 합니다(torch.var의 기본값은 D-1). "
                                  "마지막 축으로 정규화했는지, weight는 곱하고 bias는 더했는지 확인하세요.")
+    assert_close(x_after, x, atol=0.0,
+                 hint="layer_norm이 입력 x를 바꿨습니다. x -= mean 같은 제자리(in-place) 연산 대신 새 텐서를 만드세요.")
 
 
 @pytest.mark.cell("test_layer_norm")
@@ -121,7 +124,8 @@ def test_feed_forward_matches_reference(student, ref, rng):
     x = randn(rng, 2, 3, 6)
     with torch.no_grad():
         want = model(x)
-    assert_close(handle(x), want, atol=1e-5, hint="FFN(x) = fc2(gelu(fc1(x)))인지 확인하세요(활성화 함수는 가운데 한 번).")
+    assert_close(handle(x), want, atol=1e-5,
+                 hint="FFN(x) = fc2(gelu(fc1(x)))인지 확인하세요(활성화 함수는 가운데 한 번, gelu가 틀렸다면 그것부터).")
 
 
 # ----------------------------------------------------------------------------- TransformerBlock
@@ -147,7 +151,8 @@ def test_block_matches_reference(student, ref, rng):
     with torch.no_grad():
         want = model(x)
     assert_close(handle(x), want, atol=1e-5,
-                 hint="프리-LN 순서인지 확인하세요: h = x + attn(ln1(x), 인과 마스크), 출력 = h + ff(ln2(h)). "
+                 hint="(FeedForward 테스트가 실패했다면 그것부터 고치세요.) "
+                      "프리-LN 순서인지 확인하세요: h = x + attn(ln1(x), 인과 마스크), 출력 = h + ff(ln2(h)). "
                       "잔차에는 정규화하기 전의 값을 더합니다.")
 
 
@@ -177,8 +182,9 @@ def test_mini_gpt_matches_reference(student, ref, rng):
     with torch.no_grad():
         want = model(ids)
     assert_close(handle(ids), want, atol=1e-4,
-                 hint="토큰 임베딩 + 위치 임베딩(0..T-1) → 블록들 → ln_f → 출력 헤드(tok_emb 가중치) 순서인지, "
-                      "마지막 LayerNorm(ln_f)을 빠뜨리지 않았는지 확인하세요.")
+                 hint="(TransformerBlock 테스트가 실패했다면 그것부터 고치세요.) 토큰 임베딩 + 위치 임베딩(0..T-1) "
+                      "→ 블록들 → ln_f → 출력 헤드(tok_emb 가중치) 순서인지, 마지막 LayerNorm(ln_f)을 빠뜨리지 "
+                      "않았는지, logits 모양이 (B, T, V)인지 확인하세요.")
 
 
 @pytest.mark.cell("test_mini_gpt")
@@ -192,7 +198,7 @@ def test_mini_gpt_other_lengths(student, ref, rng):
         with torch.no_grad():
             want = model(ids)
         assert_close(handle(ids), want, atol=1e-4,
-                     hint="길이나 배치 크기를 바꾸면 틀립니다. 위치 임베딩 (T, d)가 배치 축이 아니라 시간 축을 따라 "
+                     hint="길이나 배치 크기를 바꾸면 틀립니다(다른 MiniGPT 테스트도 실패했다면 그것부터 고치세요). 위치 임베딩 (T, d)가 배치 축이 아니라 시간 축을 따라 "
                           "더해지는지, 위치를 0부터 T-1까지 썼는지, logits 모양이 (B, T, V)인지 확인하세요.")
 
 
@@ -201,15 +207,16 @@ def test_mini_gpt_other_lengths(student, ref, rng):
 def test_mini_gpt_head_is_tied_to_token_embedding(student, ref, rng):
     """출력 헤드가 토큰 임베딩과 같은 가중치(같은 텐서)를 써야 합니다."""
     model = randomized(ref.MiniGPT(**GPT), rng)
-    handle = student.MiniGPT(**GPT)
-    # Only the named parts are loaded: a tied head follows tok_emb, a copied one keeps its own values.
+    # One student model gets every weight (its head, whatever its name, set to tok_emb); another gets
+    # only the named parts. A tied head follows tok_emb, so both agree; a copied head keeps its own
+    # initial values. Comparing the student with itself keeps other bugs out of this test.
+    everything = load_into(student.MiniGPT(**GPT), model)
+    named_only = student.MiniGPT(**GPT)
     named = ("tok_emb.", "pos_emb.", "blocks.", "ln_f.")
-    handle.load_state_dict({k: v for k, v in model.state_dict().items() if k.startswith(named)}, strict=False)
-    handle.eval()
+    named_only.load_state_dict({k: v for k, v in model.state_dict().items() if k.startswith(named)}, strict=False)
+    named_only.eval()
     ids = torch.from_numpy(rng.integers(0, GPT["vocab_size"], (2, 6)))
-    with torch.no_grad():
-        want = model(ids)
-    assert_close(handle(ids), want, atol=1e-4,
+    assert_close(named_only(ids), everything(ids), atol=1e-5,
                  hint="토큰 임베딩을 바꿨는데 출력 헤드가 따라 바뀌지 않습니다. 헤드 가중치를 복사하지 말고 "
                       "같은 Parameter를 가리키게 하세요(head.weight = tok_emb.weight, 또는 h @ tok_emb.weight.T).")
 

@@ -1,19 +1,14 @@
 """Buggy variants of the reference, one per BUG_CATALOG "Evaluation metrics" row.
 
-Each entry replaces whole top-level definitions of solutions/12_evaluation.py.
+Each entry changes top-level definitions of solutions/12_evaluation.py: a list of (old, new) edits
+to the reference definition, or its whole new source.
 tests/project/test_hidden_suites.py grades every one and asserts that it loses points.
 """
 
 MUTANTS = {
     "eval-01-precision-recall-swapped": {
-        "precision_score": '''
-def precision_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
-    return _prf(y_true, y_pred, average, pos_label, zero_division)[1]
-''',
-        "recall_score": '''
-def recall_score(y_true, y_pred, *, average="binary", pos_label=1, zero_division=0.0):
-    return _prf(y_true, y_pred, average, pos_label, zero_division)[0]
-''',
+        "precision_score": [("zero_division)[0]", "zero_division)[1]")],
+        "recall_score": [("zero_division)[1]", "zero_division)[0]")],
     },
     "eval-02-zero-division-crashes": {
         "_safe_divide": '''
@@ -52,28 +47,11 @@ def _prf(y_true, y_pred, average, pos_label, zero_division):
 ''',
     },
     "eval-05-confusion-matrix-transposed": {
-        "confusion_matrix": '''
-def confusion_matrix(y_true, y_pred, *, labels=None):
-    labels = _labels(y_true, y_pred) if labels is None else np.asarray(labels)
-    index = {label: i for i, label in enumerate(labels.tolist())}
-    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    for t, p in zip(np.asarray(y_true).tolist(), np.asarray(y_pred).tolist()):
-        if t in index and p in index:
-            matrix[index[p], index[t]] += 1
-    return matrix
-''',
+        "confusion_matrix": [("matrix[index[t], index[p]]", "matrix[index[p], index[t]]")],
     },
     "eval-06-classes-absent-from-predictions-dropped": {
-        "confusion_matrix": '''
-def confusion_matrix(y_true, y_pred, *, labels=None):
-    labels = np.unique(np.asarray(y_pred))
-    index = {label: i for i, label in enumerate(labels.tolist())}
-    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    for t, p in zip(np.asarray(y_true).tolist(), np.asarray(y_pred).tolist()):
-        if t in index and p in index:
-            matrix[index[t], index[p]] += 1
-    return matrix
-''',
+        "confusion_matrix": [("labels = _labels(y_true, y_pred) if labels is None else np.asarray(labels)",
+                              "labels = np.unique(np.asarray(y_pred))")],
     },
     "eval-07-auc-ignores-ties": {
         "roc_auc_score": '''
@@ -114,10 +92,7 @@ def roc_auc_score(y_true, y_score):
 ''',
     },
     "eval-10-accuracy-counts-padding": {
-        "token_accuracy": '''
-def token_accuracy(y_true, y_pred, ignore_index=-100):
-    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
-''',
+        "token_accuracy": [("valid = y_true != ignore_index", "valid = np.ones(y_true.shape, bool)")],
     },
 }
 

@@ -1,0 +1,195 @@
+"""nbgrader front door: `nbgrader autograde` scores through the grading engine.
+
+Stock autograde runs the notebook, hidden tests included, in the student's kernel. Here the
+`Execute` preprocessor is replaced by `EngineGrades`, which grades the *submitted* notebook with
+`grader.grade.grade_notebook` (the same call as `grader grade`: isolated worker, hidden suite in
+the grader) and writes into each autograded-test cell what nbgrader's `determine_grade` reads:
+a number (the cell's earned points) or, for 0 points, an error output. Stream outputs carry the
+Korean per-test messages, which are student-safe, so `generate_feedback` shows them and nothing
+from the hidden suite. The instructor's full result (with details) goes to
+`<course>/grader_results/<assignment>/<student>.json`, outside every folder nbgrader copies to
+students; `python -m grader.nbgrader_results` turns those into a per-test CSV.
+
+`RepairMetadata` (first sanitize step) makes a student's edits to nbgrader metadata harmless:
+each cell's metadata is replaced by the source notebook's for the same grade_id, unknown,
+duplicate or malformed metadata is dropped (stock nbgrader aborts the whole batch on a bad
+`schema_version`), and deleted graded cells are put back.
+`LmsFileNames` is the zip_collect collector for LMS archives, with explicit timestamp parsing.
+`configure(c)` wires all of it into an nbgrader config.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import sys
+import zoneinfo
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.plugins import FileNameCollectorPlugin
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from grader.nbgrader_results import RESULTS_DIR, save_result
+
+
+def _coursedir(preprocessor) -> CourseDirectory:
+    """The converter's CourseDirectory (preprocessor -> exporter -> converter), else from config."""
+    node = preprocessor
+    while node is not None:
+        if isinstance(getattr(node, "coursedir", None), CourseDirectory):
+            return node.coursedir
+        node = getattr(node, "parent", None)
+    return CourseDirectory(config=preprocessor.config)
+
+
+class RepairMetadata(NbGraderPreprocessor):
+    """Sanitize: nbgrader metadata comes from the source notebook, never from the submission.
+
+    Graded cells the student deleted (or whose metadata is gone) are put back after the cell that
+    precedes them in the source, so every graded cell of the gradebook gets the engine's points.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        coursedir = _coursedir(self)
+        source = nbformat.read(Path(coursedir.format_path(
+            coursedir.source_directory, ".", info["assignment"]), f"{info['notebook']}.ipynb"), 4)
+        wanted = {c.metadata["nbgrader"]["grade_id"]: c for c in source.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id")}
+        seen = set()
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            known = grade_id in wanted and wanted[grade_id].cell_type == cell.cell_type
+            if known and grade_id not in seen:
+                seen.add(grade_id)
+                cell.metadata["nbgrader"] = copy.deepcopy(wanted[grade_id].metadata["nbgrader"])
+            else:
+                self.log.warning("%s: dropping nbgrader metadata that the source notebook does not "
+                                 "have (grade_id %r)", info["student"], grade_id)
+                del cell.metadata["nbgrader"]
+        position = 0
+        for grade_id, source_cell in wanted.items():
+            if grade_id in seen:
+                position = 1 + next(i for i, c in enumerate(nb.cells)
+                                    if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+            elif utils.is_grade(source_cell):
+                self.log.warning("%s: graded cell %r was missing; put back", info["student"],
+                                 grade_id)
+                nb.cells.insert(position, copy.deepcopy(source_cell))
+                position += 1
+        return nb, resources
+
+
+class EngineGrades(NbGraderPreprocessor):
+    """Autograde: the engine grades the submitted file; graded cells get its points and messages."""
+
+    results_directory = Unicode(
+        RESULTS_DIR, help="Where each instructor result JSON goes, relative to the course root."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from grader import assignments
+        from grader.grade import grade_notebook
+
+        info = resources["nbgrader"]
+        coursedir = _coursedir(self)
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
+                                               info["assignment"]), f"{info['notebook']}.ipynb")
+        result = grade_notebook(submitted, assignments.get(info["assignment"]), info["student"])
+        save_result(result, Path(coursedir.root) / self.results_directory)
+        self.log.info("engine: %s %s %g / %g (%s)", info["student"], info["assignment"],
+                      result.score, result.max_score, ", ".join(result.isolation) or "no isolation")
+
+        cells, notes_written = result.cells(), False
+        for cell in nb.cells:
+            if not utils.is_grade(cell) or utils.is_solution(cell) or cell.cell_type != "code":
+                continue
+            grade_id = cell.metadata.nbgrader["grade_id"]
+            if grade_id not in cells:
+                raise RuntimeError(f"graded cell {grade_id!r} has no hidden tests; rebuild the "
+                                   f"assignment (python -m grader.build {info['assignment']})")
+            lines = [] if notes_written else [f"채점 알림: {note}" for note in result.notes]
+            notes_written = True
+            lines += [_test_line(t) for t in result.tests if t.grade_id == grade_id]
+            cell.outputs = _cell_outputs(cells[grade_id]["points"], cells[grade_id]["max_points"],
+                                         "\n".join(lines))
+        return nb, resources
+
+
+def _test_line(t) -> str:
+    """One hidden test for the student: its docstring when passed (student-visible by the
+    authoring contract), its message when not; never its source, inputs or values."""
+    head = f"{t.points:g}/{t.max_points:g}점 {t.name}"
+    if t.status != "passed":
+        return f"[실패] {head}: {t.message}"
+    doc = getattr(t, "doc", "")
+    return f"[통과] {head}" + (f": {doc}" if doc and doc != t.name else "")
+
+
+def _cell_outputs(points: float, max_points: float, text: str) -> list:
+    """What determine_grade reads: an error output scores 0, a number scores that number."""
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    points = min(round(points, 6), max_points)
+    if points <= 0:
+        outputs.append(nbformat.v4.new_output(
+            "error", ename="채점", evalue=f"0 / {max_points:g}점",
+            traceback=[f"이 셀에 연결된 테스트를 하나도 통과하지 못했습니다 (0 / {max_points:g}점)."]))
+    else:
+        outputs.append(nbformat.v4.new_output(
+            "execute_result", data={"text/plain": repr(points)}, execution_count=None))
+    return outputs
+
+
+class LmsFileNames(FileNameCollectorPlugin):
+    """zip_collect collector whose timestamps are parsed with a format and a time zone.
+
+    nbgrader reads the `timestamp` group with dateutil, which takes the tail of
+    `2026-03-09-23-59-00` for a UTC offset and silently gets the time wrong by hours; here it is
+    read with `timestamp_format` in the LMS's `timezone` and passed on with an explicit offset.
+    """
+
+    timestamp_format = Unicode("%Y-%m-%d-%H-%M-%S", help="strptime format of the timestamp group"
+                               ).tag(config=True)
+    timezone = Unicode("Asia/Seoul", help="time zone of the LMS's timestamps").tag(config=True)
+
+    def collect(self, submitted_file):
+        info = super().collect(submitted_file)
+        if info and info.get("timestamp"):
+            try:
+                moment = dt.datetime.strptime(info["timestamp"], self.timestamp_format)
+            except ValueError:
+                self.log.error("%s: timestamp %r does not match %r; skipped", submitted_file,
+                               info["timestamp"], self.timestamp_format)
+                return None
+            moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(self.timezone))
+            info["timestamp"] = moment.isoformat(" ")
+        return info
+
+
+def configure(c) -> None:
+    """Put the engine into nbgrader's autograde (call it from nbgrader_config.py)."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
+                                        DeduplicateIds, IgnorePattern, LimitOutput,
+                                        OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+
+    # nbgrader runs `alembic` by name: find it beside this interpreter.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    c.Autograde.sanitize_preprocessors = [RepairMetadata, ClearOutput, DeduplicateIds,
+                                          OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+    c.Autograde.autograde_preprocessors = [EngineGrades, IgnorePattern, ClearMetadataPreprocessor,
+                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                           CheckCellMetadata]
+    c.ZipCollectApp.collector_plugin = LmsFileNames
+    # Blackboard-style names: <assignment>_<student>_attempt_<YYYY-mm-dd-HH-MM-SS>_<notebook>.ipynb
+    c.FileNameCollectorPlugin.named_regexp = (
+        r".*_(?P<student_id>[A-Za-z0-9\-]+)_attempt_(?P<timestamp>[0-9\-]+)_(?P<file_id>\w+)")

@@ -1,0 +1,173 @@
+"""One JupyterLab server and one headless Chromium for every notebook of the student-side tests.
+
+The server runs on 127.0.0.1 with no token, from a temporary root holding two copies of each
+release notebook: `<id>/stub/` (untouched, as a student gets it) and `<id>/filled/` (the release
+with the reference code typed into its solution cells). HOME and the Jupyter config/data/runtime
+folders are temporary too, so nothing is read from or written to the user's own setup; kernels come
+from the interpreter's environment (its bin folder goes first on PATH for the `python` kernelspec).
+
+The browser is Debian's chromium (`make browser`, .ci/run), driven by Playwright over its own
+pipe: Playwright's browser download is never used.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader import assignments
+from grader.build import BEGIN, END, build_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-dev-shm-usage"]
+SERVER_START_S = 90
+
+
+def filled_notebook(assignment) -> nbformat.NotebookNode:
+    """The release notebook with every solution cell holding the reference code (markers removed),
+    i.e. what a student who solved everything has, release metadata and checksums untouched."""
+    release = nbformat.read(assignment.release_notebook, as_version=4)
+    reference = {cell.metadata["nbgrader"]["grade_id"]: cell.source
+                 for cell in build_notebook(assignment).cells
+                 if cell.metadata.get("nbgrader", {}).get("solution")}
+    for cell in release.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            lines = reference[meta["grade_id"]].splitlines()
+            cell.source = "\n".join(line for line in lines if line.strip() not in (BEGIN, END))
+    return release
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _chromium() -> str | None:
+    return next((path for path in CHROMIUM_CANDIDATES if os.access(path, os.X_OK)), None)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+class Lab:
+    def __init__(self, base_url: str, page, log_path: Path):
+        self.base_url = base_url
+        self.page = page
+        self.log_path = log_path
+
+    def server_log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+@pytest.fixture(scope="module")
+def lab():
+    chromium = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    missing = [what for what, ok in (("chromium (make browser)", chromium),
+                                     ("playwright (pip install -e '.[dev]')", sync_playwright)) if not ok]
+    if missing:
+        message = "browser test needs " + ", ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs both; a silent skip there would hide the test
+        pytest.skip(message)
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "timings.txt").unlink(missing_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="student-lab-"))
+    root = scratch / "notebooks"
+    for assignment_id in assignments.all_ids():
+        assignment = assignments.get(assignment_id)
+        stub = root / assignment_id / "stub" / f"{assignment_id}.ipynb"
+        stub.parent.mkdir(parents=True)
+        shutil.copyfile(assignment.release_notebook, stub)
+        filled = root / assignment_id / "filled" / f"{assignment_id}.ipynb"
+        filled.parent.mkdir(parents=True)
+        nbformat.write(filled_notebook(assignment), filled)
+
+    home = scratch / "home"
+    settings = scratch / "lab-settings"
+    # Every cell stays in the page (no virtual scrolling), and no news or update checks.
+    _write_json(settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings",
+                {"windowingMode": "none"})
+    _write_json(settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings",
+                {"fetchNews": "false", "checkForUpdates": False})
+    bin_dir = str(Path(sys.executable).parent)
+    env = dict(os.environ)
+    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(scratch / "config"),
+               JUPYTER_DATA_DIR=str(scratch / "data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(scratch / "ws"),
+               IPYTHONDIR=str(scratch / "ipython"), MPLCONFIGDIR=str(scratch / "matplotlib"),
+               PATH=bin_dir + os.pathsep + env.get("PATH", ""), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    for name in ("JUPYTER_PATH", "JUPYTER_PREFER_ENV_PATH", "PYTHONSTARTUP"):
+        env.pop(name, None)
+    home.mkdir()
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = SCREENSHOTS / "jupyterlab-server.log"
+    log = open(log_path, "w", encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+         "--ServerApp.token=", "--IdentityProvider.token=", "--ServerApp.password=",
+         "--ServerApp.open_browser=False", f"--ServerApp.root_dir={root}",
+         "--ServerApp.terminals_enabled=False", "--ServerApp.allow_root=True",
+         "--LabApp.expose_app_in_browser=True",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base_url}/api/status", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("JupyterLab did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                str(scratch / "chromium-profile"), executable_path=chromium, headless=True,
+                args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 1400}, locale="ko-KR")
+            try:
+                page = context.pages[0] if context.pages else context.new_page()
+                yield Lab(base_url, page, log_path)
+            finally:
+                context.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+        shutil.rmtree(scratch, ignore_errors=True)
