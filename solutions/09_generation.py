@@ -3,129 +3,17 @@
 Temperature, top-k, top-p, seeded sampling, greedy decoding, beam search and a KV cache, for any
 `model(ids) -> logits (B, T, V)`; the KV cache for 08's MiniGPT. The course's pretrained Korean GPT
 (assignments/09_generation/course_model/, see solutions/course_model.py) is what the notebook applies
-them to. 08's MiniGPT is the notebook's given (support) code; it is repeated below verbatim so that
-this file stands alone (the grader runs it without the rest of the repository); a reference test
-checks that the copy equals solutions/08_transformer_block.py.
+them to. 08's MiniGPT is the notebook's given (support) code, loaded here from solutions/08.
 """
 import math
 
 import torch
-from torch import nn
 
-# --- support code: 08's MiniGPT, shipped in the notebook as given cells (same text) ---
+from grader.assignments import load_solution
 
-def causal_mask(t):
-    """(t, t) 불리언 인과 마스크. True = 어텐션 가능 (키 위치 ≤ 쿼리 위치)."""
-    return torch.ones(t, t, dtype=torch.bool).tril()
-
-
-class MultiHeadSelfAttention(nn.Module):
-    """07 과제의 멀티 헤드 셀프 어텐션 (q_proj, k_proj, v_proj, o_proj; forward(x, mask=None))."""
-
-    def __init__(self, d_model, n_heads):
-        super().__init__()
-        assert d_model % n_heads == 0
-        self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
-        self.q_proj = nn.Linear(d_model, d_model)
-        self.k_proj = nn.Linear(d_model, d_model)
-        self.v_proj = nn.Linear(d_model, d_model)
-        self.o_proj = nn.Linear(d_model, d_model)
-
-    def forward(self, x, mask=None):
-        batch, t, _ = x.shape
-        q, k, v = (proj(x).view(batch, t, self.n_heads, self.d_head).transpose(1, 2)
-                   for proj in (self.q_proj, self.k_proj, self.v_proj))
-        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        heads = torch.softmax(scores, dim=-1) @ v
-        return self.o_proj(heads.transpose(1, 2).reshape(batch, t, self.d_model))
-
-
-def gelu(x):
-    """GELU 활성화 함수 (정확한 형태, erf 사용).
-
-    GELU(x) = x · Φ(x) = 0.5 · x · (1 + erf(x / √2))
-    Φ는 표준정규분포의 누적분포함수입니다. tanh 근사식이 아니라 이 정확한 식을 쓰세요.
-    """
-    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
-
-
-class FeedForward(nn.Module):
-    """위치별 피드 포워드 네트워크 (Feed-Forward Network).
-
-    FFN(x) = fc2(GELU(fc1(x)))
-    fc1 = nn.Linear(d_model, d_ff), fc2 = nn.Linear(d_ff, d_model)  (둘 다 bias 포함)
-    각 토큰(위치)에 같은 네트워크를 따로따로 적용합니다: x (..., d_model) → (..., d_model)
-    """
-
-    def __init__(self, d_model, d_ff):
-        super().__init__()
-        self.fc1 = nn.Linear(d_model, d_ff)
-        self.fc2 = nn.Linear(d_ff, d_model)
-
-    def forward(self, x):
-        """x: (..., d_model) → (..., d_model)"""
-        return self.fc2(gelu(self.fc1(x)))
-
-
-class TransformerBlock(nn.Module):
-    """프리-LN 트랜스포머 블록 (GPT-2 방식).
-
-    h   = x + attn(ln1(x), causal_mask(T))
-    out = h + ff(ln2(h))
-    잔차(residual)에는 정규화하기 전의 값(x, h)을 더합니다.
-
-    속성: `ln1`, `ln2` = nn.LayerNorm(d_model), `attn` = MultiHeadSelfAttention(d_model, n_heads),
-    `ff` = FeedForward(d_model, d_ff).  forward(x): x (B, T, d_model) → (B, T, d_model), 인과 마스크 사용.
-    """
-
-    def __init__(self, d_model, n_heads, d_ff):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(d_model)
-        self.attn = MultiHeadSelfAttention(d_model, n_heads)
-        self.ln2 = nn.LayerNorm(d_model)
-        self.ff = FeedForward(d_model, d_ff)
-
-    def forward(self, x):
-        """x: (B, T, d_model) → (B, T, d_model), 길이 T의 인과 마스크를 씁니다."""
-        mask = causal_mask(x.shape[1]).to(x.device)
-        x = x + self.attn(self.ln1(x), mask)
-        return x + self.ff(self.ln2(x))
-
-
-class MiniGPT(nn.Module):
-    """작은 GPT: 임베딩 → 트랜스포머 블록 n_layers개 → 마지막 LayerNorm → 출력 헤드.
-
-    x₀ = tok_emb(ids) + pos_emb(0..T-1)          ids: (B, T) 정수
-    x_ℓ = blocks[ℓ-1](x_{ℓ-1}),  ℓ = 1..n_layers
-    logits = ln_f(x_L) · tok_embᵀ                  → (B, T, vocab_size)
-
-    속성: `tok_emb` = nn.Embedding(vocab_size, d_model), `pos_emb` = nn.Embedding(n_ctx, d_model),
-    `blocks` = nn.ModuleList(TransformerBlock …), `ln_f` = nn.LayerNorm(d_model).
-    출력 헤드는 토큰 임베딩과 가중치를 **공유**합니다(weight tying): 복사가 아니라 같은 텐서여야 합니다.
-    """
-
-    def __init__(self, vocab_size, n_ctx, d_model, n_layers, n_heads, d_ff):
-        super().__init__()
-        self.n_ctx = n_ctx
-        self.tok_emb = nn.Embedding(vocab_size, d_model)
-        self.pos_emb = nn.Embedding(n_ctx, d_model)
-        self.blocks = nn.ModuleList(TransformerBlock(d_model, n_heads, d_ff) for _ in range(n_layers))
-        self.ln_f = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, vocab_size, bias=False)
-        self.head.weight = self.tok_emb.weight
-
-    def forward(self, ids):
-        """ids: (B, T) 정수, T ≤ n_ctx → logits (B, T, vocab_size)"""
-        positions = torch.arange(ids.shape[1], device=ids.device)
-        x = self.tok_emb(ids) + self.pos_emb(positions)
-        for block in self.blocks:
-            x = block(x)
-        return self.head(self.ln_f(x))
-
-
-# --- end of support code ---
+# Given code: 08's MiniGPT (with 07's attention inside). The notebook's support cells copy those
+# definitions from solutions/07 and solutions/08 at build time; here they are loaded from the same files.
+MiniGPT = load_solution("08_transformer_block").MiniGPT
 
 
 def apply_temperature(logits, temperature):

@@ -63,7 +63,7 @@ from torch import nn
 # `load_course_model(폴더)`는 이 과정에서 직접 사전 학습한 모델을 `course_model/` 폴더에서 읽어
 # `(model, tokenizer, config)`를 돌려줍니다(가중치는 safetensors, 토크나이저는 JSON — pickle을 쓰지 않습니다).
 
-# %% support=["08_transformer_block:causal_mask", "08_transformer_block:MultiHeadSelfAttention", "08_transformer_block:gelu", "08_transformer_block:FeedForward", "08_transformer_block:TransformerBlock", "08_transformer_block:MiniGPT"]
+# %% support=["07_attention:softmax", "07_attention:causal_mask", "07_attention:attention_weights", "07_attention:scaled_dot_product_attention", "07_attention:MultiHeadSelfAttention", "08_transformer_block:layer_norm", "08_transformer_block:gelu", "08_transformer_block:FeedForward", "08_transformer_block:TransformerBlock", "08_transformer_block:MiniGPT"]
 
 # %% support=["05_tokenization:GPT2_PATTERN", "05_tokenization:pretokenize", "05_tokenization:_split_on_special_tokens", "05_tokenization:_merge_word", "05_tokenization:_apply_merges", "05_tokenization:BPETokenizer", "course_model:load_course_model"]
 
