@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pickle
 
-from grader.errors import BadResponse, MissingName, StudentCodeError
+from grader.errors import BadResponse, CallTimeout, MissingName, StudentCodeError
 from grader.worker import wire
 
 
@@ -82,6 +82,10 @@ class Student:
         return wire.Handle(handle_id, type_name, getattr(self._backend, "generation", 0), self)
 
 
+class _Deadline(BaseException):
+    """Raised inside trusted in-process code when its call deadline passes."""
+
+
 class InProcessBackend:
     """Runs trusted code (the reference, a mutant) through the same encoding as a real worker.
 
@@ -100,7 +104,28 @@ class InProcessBackend:
             raise RuntimeError(f"{label} failed to load: {failed[0]['traceback']}")
 
     def request(self, op: str, seconds: float, what: str, **fields):
-        return self._roundtrip(dict(fields, op=op, id=1))
+        """Same deadline as a worker call (a slow mutant must not stall the project's tests)."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return self._roundtrip(dict(fields, op=op, id=1))
+
+        def expire(signum, frame):
+            raise _Deadline()
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            doc, blobs = self._roundtrip(dict(fields, op=op, id=1))
+        except _Deadline:
+            raise CallTimeout(what, seconds) from None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if isinstance(doc.get("error"), dict) and doc["error"].get("type") == "_Deadline":
+            raise CallTimeout(what, seconds)  # the worker code reports what it caught
+        return doc, blobs
 
     def _roundtrip(self, request: dict):
         request = pickle.loads(pickle.dumps(request))  # the worker gets copies, as over the pipe

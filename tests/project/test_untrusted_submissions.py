@@ -24,7 +24,7 @@ def evaluation():
 def _notebook(assignment, tmp_path, *, extra_cell=None, replace=None, rename=None, name="sub.ipynb"):
     source = assignment.solution.read_text(encoding="utf-8")
     if replace:
-        source = mutants.replace_definitions(source, replace)
+        source = mutants.apply(source, replace)
     nb = build_notebook(assignment, source)
     for old, new in (rename or {}).items():
         for cell in nb.cells:
