@@ -280,6 +280,10 @@ tokenizer = BPETokenizer(vocab, merges, ["<|endoftext|>"])
 # ### 첫 질문의 답: "안녕하세요"는?
 
 # %% tags=["skip-grading"]
+if "tokenizer" not in globals():  # the cell above stopped at an unfinished function
+    raise NotImplementedError("위의 train_bpe와 BPETokenizer를 먼저 구현한 뒤 이 셀을 실행하세요.")
+
+
 def show(tok, text):
     """토큰마다 바이트를 보기 좋게: 완성된 글자는 글자로, 음절 조각은 \\x.. 로."""
     return [tok.vocab[i].decode("utf-8", errors="backslashreplace") for i in tok.encode(text)]
@@ -308,6 +312,10 @@ print("인사말 말뭉치로 학습하면:", show(greeting_tok, "안녕하세�
 # 되고, 음절이 모여 어절이 됩니다. 병합 결과를 네 종류로 나눠 병합 순서에 따라 누적해 봅니다.
 
 # %% tags=["skip-grading"]
+if "tokenizer" not in globals():  # the cell above stopped at an unfinished function
+    raise NotImplementedError("위의 train_bpe와 BPETokenizer를 먼저 구현한 뒤 이 셀을 실행하세요.")
+
+
 def token_kind(token: bytes) -> str:
     try:
         text = token.decode("utf-8").lstrip()
@@ -349,6 +357,9 @@ print("마지막 병합 10개:", [(a + b).decode("utf-8", errors="backslashrepla
 # 바이트 단위는 약 0.4입니다.
 
 # %% tags=["skip-grading"]
+if "tokenizer" not in globals():  # the cell above stopped at an unfinished function
+    raise NotImplementedError("위의 train_bpe와 BPETokenizer를 먼저 구현한 뒤 이 셀을 실행하세요.")
+
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
 

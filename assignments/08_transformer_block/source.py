@@ -303,7 +303,7 @@ with torch.no_grad():
     p_next = [torch.softmax(demo.ln_f(s) @ demo.tok_emb.weight.T, dim=-1)[:-1].gather(1, next_ids[:, None]).mean().item()
               for s in states]
 
-labels = [c if c != " " else "␣" for c in sentence]
+labels = [c if c != " " else "_" for c in sentence]
 layer_names = ["임베딩"] + [f"블록 {i}" for i in range(1, len(states))]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
 image = ax1.imshow(to_input, cmap="viridis", vmin=0, vmax=1, aspect="auto")

@@ -101,11 +101,10 @@ def lab():
     root = scratch / "notebooks"
     for assignment_id in assignments.all_ids():
         assignment = assignments.get(assignment_id)
-        stub = root / assignment_id / "stub" / f"{assignment_id}.ipynb"
-        stub.parent.mkdir(parents=True)
-        shutil.copyfile(assignment.release_notebook, stub)
+        # The whole release folder, as a student gets it (09 ships its course_model/ beside it).
+        shutil.copytree(assignment.release_dir, root / assignment_id / "stub")
+        shutil.copytree(assignment.release_dir, root / assignment_id / "filled")
         filled = root / assignment_id / "filled" / f"{assignment_id}.ipynb"
-        filled.parent.mkdir(parents=True)
         nbformat.write(filled_notebook(assignment), filled)
 
     home = scratch / "home"
