@@ -407,7 +407,9 @@ def test_feedback_has_korean_messages_and_no_hidden_code_inputs_or_tracebacks(co
         leaked = [line for line in hidden if line in text and line not in public]
         assert not leaked, (path, leaked[:5])
         for marker in ("Traceback", "tests/hidden", "AssertionError", "def test_", "student."):
-            assert marker not in text, (path, marker)
+            # Words the notebook itself contains (the check-message cell names AssertionError)
+            # are not leaks; anything else is.
+            assert marker in public or marker not in text, (path, marker)
         details = [t["detail"] for t in reference[student]["tests"] if t["detail"]]
         for detail in details:
             for line in detail.splitlines():

@@ -98,7 +98,8 @@ def test_writes_outside_the_private_folders_fail(attack):
     student = attack("def probe(path):\n    try:\n        open(path, 'w').write('x')\n        return 'written'\n"
                      "    except OSError:\n        return 'blocked'\n")
     assert student.probe("/usr/pwned") == "blocked"
-    assert student.probe(str(ROOT / "pwned.txt")) == "blocked"
+    # Under /tmp the write may land in the sandbox's private tmpfs; it must never reach the host.
+    student.probe(str(ROOT / "pwned.txt"))
     assert not (ROOT / "pwned.txt").exists()
 
 
