@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import html
 import re
 import shutil
 import subprocess
@@ -27,21 +26,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "solutions"))
-from korean_text import konlpy_corpus_dir  # noqa: E402
+from korean_text import hangul_share, help_paragraphs, konlpy_corpus_dir  # noqa: E402
 
 EOT = "<|endoftext|>"
 HELD_OUT_KONLPY = "kobill/1809899.txt"
 VALID_EVERY = 20  # every 20th Debian document goes to validation
 PACKAGES = ("libreoffice-help-ko", "debian-faq-ko")
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-PARAGRAPH = re.compile(r'<p id="par_id[^"]*"[^>]*>(.*?)</p>', re.S)
-TAG = re.compile(r"<[^>]+>")
-
-
-def hangul_share(text: str) -> float:
-    chars = [c for c in text if not c.isspace()]
-    return len(HANGUL.findall(text)) / max(1, len(chars))
-
 
 def konlpy_documents() -> tuple[list[str], list[str]]:
     """(train documents, held-out documents) from konlpy's kolaw and kobill corpora."""
@@ -78,9 +68,8 @@ def libreoffice_documents(tree: Path) -> list[str]:
     seen, documents = set(), []
     for page in sorted((tree / "usr/share/libreoffice/help/ko/text").rglob("*.html")):
         paragraphs = []
-        for raw in PARAGRAPH.findall(page.read_text(encoding="utf-8", errors="replace")):
-            text = " ".join(html.unescape(TAG.sub("", raw)).split())
-            if len(text) >= 10 and hangul_share(text) >= 0.3 and text not in seen:
+        for text in help_paragraphs(page.read_text(encoding="utf-8", errors="replace")):
+            if text not in seen:
                 seen.add(text)
                 paragraphs.append(text)
         if paragraphs:
