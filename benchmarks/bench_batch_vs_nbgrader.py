@@ -1,17 +1,21 @@
-"""Throughput of `grader grade` against stock `nbgrader autograde`, same machine, same run.
+"""Throughput of `grader grade` against stock `nbgrader autograde`, same machine, same run, same scores.
 
     .venv/bin/python benchmarks/bench_batch_vs_nbgrader.py [--students 40] [--assignment 12_evaluation]
 
 Both grade the same generated class (reference, untouched, half-done and buggy notebooks, repeated
-under different names). nbgrader runs each notebook in a fresh kernel and scores its visible check
-cells; `grader` runs the hidden suite against an isolated worker. Printed: wall time of each, the
-throughput ratio (nbgrader time / grader time), and the per-submission overhead of each beyond the
-tests' own compute (the reference graded in-process, no worker: the anchor measured in this run).
+under different names) with the same hidden tests: `grader` runs the hidden suite against an
+isolated worker; stock nbgrader runs them inside each student's kernel from its autograded-test
+cells (benchmarks/stock_nbgrader.py), every notebook in a fresh kernel. Printed: wall time of each,
+the throughput ratio (nbgrader time / grader time), whether every submission got the same total from
+both, and the per-submission overhead of each beyond the tests' own compute (the reference graded
+in-process, no worker: the anchor measured in this run).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -21,10 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from grader import assignments  # noqa: E402
 from grader.grade import grade_trusted_source  # noqa: E402
 from grader.samples import write_samples  # noqa: E402
+from stock_nbgrader import write_source_notebook  # noqa: E402
 
 
 def make_class(root: Path, assignment_id: str, students: int) -> Path:
@@ -39,28 +45,49 @@ def make_class(root: Path, assignment_id: str, students: int) -> Path:
     return submitted
 
 
-def time_grader(submitted: Path, assignment_id: str, jobs: int) -> float:
+def children_cpu() -> float:
+    """CPU seconds of finished child processes (their own children included once reaped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Timed:
+    """Wall and CPU seconds of the subprocesses run inside the block."""
+
+    def __enter__(self):
+        self.cpu, self.wall = children_cpu(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.cpu, self.wall = children_cpu() - self.cpu, time.perf_counter() - self.wall
+
+
+def time_grader(submitted: Path, assignment_id: str, jobs: int) -> tuple[Timed, dict[str, float]]:
     results = submitted.parent / "grader-results"
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "grader", "grade", str(submitted), "--assignment",
-                    assignment_id, "--jobs", str(jobs), "--results", str(results), "--quiet",
-                    "--format", "json", "--output", str(submitted.parent / "grader.json")],
-                   cwd=ROOT, check=True)
-    return time.perf_counter() - started
+    output = submitted.parent / "grader.json"
+    with Timed() as elapsed:
+        subprocess.run([sys.executable, "-m", "grader", "grade", str(submitted), "--assignment",
+                        assignment_id, "--jobs", str(jobs), "--results", str(results), "--quiet",
+                        "--format", "json", "--output", str(output)],
+                       cwd=ROOT, check=True)
+    docs = json.loads(output.read_text(encoding="utf-8"))
+    return elapsed, {doc["student"]: doc["score"] for doc in (docs if isinstance(docs, list) else [docs])}
 
 
-def time_nbgrader(course: Path, assignment: assignments.Assignment) -> float:
-    source = course / "source" / assignment.id
-    source.mkdir(parents=True)
-    shutil.copyfile(assignment.source_notebook, source / assignment.source_notebook.name)
+def time_nbgrader(course: Path, assignment: assignments.Assignment) -> tuple[Timed, dict[str, float]]:
+    write_source_notebook(assignment, course / "source" / assignment.id)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     nbgrader = [sys.executable, "-m", "nbgrader"]
     subprocess.run(nbgrader + ["generate_assignment", assignment.id, "--force", "--log-level=ERROR"],
                    cwd=course, env=env, check=True)
-    started = time.perf_counter()
-    subprocess.run(nbgrader + ["autograde", assignment.id, "--force", "--log-level=ERROR"],
-                   cwd=course, env=env, check=True)
-    return time.perf_counter() - started
+    with Timed() as elapsed:
+        subprocess.run(nbgrader + ["autograde", assignment.id, "--force", "--log-level=ERROR"],
+                       cwd=course, env=env, check=True, stderr=subprocess.DEVNULL)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        scores = {s.student.id: s.score for s in gradebook.assignment_submissions(assignment.id)}
+    return elapsed, scores
 
 
 def main() -> int:
@@ -76,17 +103,28 @@ def main() -> int:
         submitted = make_class(root, args.assignment, args.students)
         source = assignment.solution.read_text(encoding="utf-8")
         anchor = min(grade_trusted_source(assignment, source, "anchor").duration_s for _ in range(3))
-        grader_s = time_grader(submitted, args.assignment, args.jobs)
-        nbgrader_s = time_nbgrader(root / "course", assignment)
+        grader, grader_scores = time_grader(submitted, args.assignment, args.jobs)
+        nbgrader, nbgrader_scores = time_nbgrader(root / "course", assignment)
 
     n = args.students
-    print(f"class: {n} submissions of {args.assignment}, {os.cpu_count()} cores, grader --jobs {args.jobs}")
+    differ = sorted(s for s in grader_scores
+                    if s not in nbgrader_scores or abs(grader_scores[s] - nbgrader_scores[s]) > 1e-6)
+    print(f"class: {n} submissions of {args.assignment}, {os.cpu_count()} cores, grader --jobs {args.jobs}, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"anchor (hidden suite on the reference, in-process): {anchor:.2f} s")
-    print(f"grader grade:      {grader_s:7.1f} s  ({grader_s / n:.2f} s/submission, "
-          f"overhead {grader_s * args.jobs / n - anchor:+.2f} s/submission per slot beyond the anchor)")
-    print(f"nbgrader autograde:{nbgrader_s:7.1f} s  ({nbgrader_s / n:.2f} s/submission)")
-    print(f"throughput ratio (nbgrader / grader): {nbgrader_s / grader_s:.2f}x")
-    return 0
+    for name, run in (("grader grade", grader), ("nbgrader autograde", nbgrader)):
+        print(f"{name:19s} {run.wall:7.1f} s wall ({run.wall / n:.2f} s/submission), {run.cpu:7.1f} s CPU "
+              f"({run.cpu / n:.2f} s/submission, {run.cpu / n - anchor:+.2f} s beyond the anchor)")
+    if differ:
+        print(f"scores DIFFER for {len(differ)} of {n} submissions: " + ", ".join(
+            f"{s} grader {grader_scores[s]:g} / nbgrader {nbgrader_scores.get(s, float('nan')):g}"
+            for s in differ[:5]))
+    else:
+        print(f"scores identical: {n}/{n} submissions "
+              f"(totals {sorted(set(round(v, 2) for v in grader_scores.values()))})")
+    print(f"throughput ratio (nbgrader / grader): {nbgrader.wall / grader.wall:.1f}x wall, "
+          f"{nbgrader.cpu / grader.cpu:.1f}x CPU")
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":

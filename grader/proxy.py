@@ -103,6 +103,19 @@ class InProcessBackend:
         if failed:
             raise RuntimeError(f"{label} failed to load: {failed[0]['traceback']}")
 
+    @classmethod
+    def over_namespace(cls, namespace: dict, label: str = "kernel") -> "InProcessBackend":
+        """A backend over names already defined (a live kernel's globals), for in-kernel grading."""
+        import types
+
+        from grader.worker.serve import Worker
+
+        module = types.ModuleType(f"inprocess_{label}")
+        module.__dict__.update(namespace)
+        backend = cls.__new__(cls)
+        backend._worker = Worker(module)
+        return backend
+
     def request(self, op: str, seconds: float, what: str, **fields):
         """Same deadline as a worker call (a slow mutant must not stall the project's tests)."""
         import signal

@@ -56,8 +56,9 @@ def _fixtures(student, ref) -> type:
 
 
 class _SuitePlugin:
-    def __init__(self, student, ref, collect_only: bool):
+    def __init__(self, student, ref, collect_only: bool, cell: str | None = None):
         self.collect_only = collect_only
+        self.cell = cell
         self.outcomes: dict[str, TestOutcome] = {}
         self.collection_errors: list[str] = []
 
@@ -82,6 +83,10 @@ class _SuitePlugin:
             self.outcomes[item.nodeid] = TestOutcome(
                 nodeid=item.nodeid, name=item.name, grade_id=cell.args[0],
                 max_points=float(points.args[0]), doc=doc[0] if doc else item.name)
+        if self.cell is not None:
+            items[:] = [item for item in items if self.outcomes.get(item.nodeid, None) is not None
+                        and self.outcomes[item.nodeid].grade_id == self.cell]
+            self.outcomes = {item.nodeid: self.outcomes[item.nodeid] for item in items}
         if self.collect_only:
             items.clear()
 
@@ -165,8 +170,10 @@ def points_per_cell(assignment: Assignment) -> dict[str, float]:
     return totals
 
 
-def run_suite(assignment: Assignment, student) -> list[TestOutcome]:
-    plugin = _SuitePlugin(student=student, ref=load_solution(assignment.id), collect_only=False)
+def run_suite(assignment: Assignment, student, cell: str | None = None) -> list[TestOutcome]:
+    """Run the hidden suite (only the tests of graded cell `cell`, if given) against `student`."""
+    plugin = _SuitePlugin(student=student, ref=load_solution(assignment.id), collect_only=False,
+                          cell=cell)
     _run_pytest(assignment, plugin)
     outcomes = list(plugin.outcomes.values())
     for outcome in outcomes:
