@@ -1,6 +1,7 @@
 """Buggy variants of solutions/04_scaling.py: every BUG_CATALOG "Scaling laws / few-shot" row, plus parameter-count slips.
 
-Each entry is a list of (old, new) text edits to a reference definition (grader/mutants.py).
+Each entry is a list of (old, new) text edits to a reference definition (grader/mutants.py), or its
+whole new source where the mutant is built differently.
 """
 
 MUTANTS = {
