@@ -244,18 +244,8 @@ import importlib.util
 import time
 from pathlib import Path
 
+import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
-
-try:
-    import koreanize_matplotlib  # noqa: F401  (설치되어 있으면 나눔고딕을 설정합니다)
-except ImportError:
-    _installed = {f.name for f in font_manager.fontManager.ttflist}
-    for _font in ["NanumGothic", "Noto Sans CJK KR", "Malgun Gothic", "AppleGothic"]:
-        if _font in _installed:  # 한글 글꼴이 없으면 그래프의 한글이 네모로 보일 수 있습니다
-            plt.rcParams["font.family"] = _font
-            break
-plt.rcParams["axes.unicode_minus"] = False
 
 
 def load_konlpy_text(corpora=("kolaw", "kobill")):

@@ -262,11 +262,7 @@ print("count_parameters 확인 통과!")
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
 
-try:
-    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
-except ImportError:
-    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
-plt.rcParams["axes.unicode_minus"] = False
+import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
 
 corpus = ["나는 사과를 먹었다", "너는 사과를 샀다", "나는 밥을 먹었다", "그는 책을 읽었다",
           "나는 책을 샀다", "너는 밥을 먹었다", "그는 사과를 먹었다", "나는 물을 마셨다"]

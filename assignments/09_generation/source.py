@@ -168,11 +168,7 @@ print("sample_next: 통과")
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
 
-try:
-    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
-except ImportError:
-    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
-plt.rcParams["axes.unicode_minus"] = False
+import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
 
 model, tokenizer, config = load_course_model("course_model")
 print("검증 손실 (nats/token):", config["training"].get("final_valid_loss", config["training"].get("valid_loss")))

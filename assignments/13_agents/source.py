@@ -329,15 +329,9 @@ print("run_agent: 통과")
 # 호출과 결과의 짝입니다.
 
 # %% tags=["skip-grading"]
+import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 from matplotlib.patches import FancyBboxPatch
-
-for _font in ("NanumGothic", "Malgun Gothic", "AppleGothic", "Noto Sans CJK KR"):  # 한글 글꼴이 있으면 사용
-    if any(f.name == _font for f in font_manager.fontManager.ttflist):
-        plt.rcParams["font.family"] = _font
-        plt.rcParams["axes.unicode_minus"] = False  # 한글 글꼴에 없는 유니코드 마이너스(−) 대신 '-'
-        break
 
 _trajectory_model = ScriptedModel([
     assistant_calls(tool_call("call_1", "calculator", '{"expression": "12 * (3 + 4)"'),

@@ -1,6 +1,9 @@
 """Buggy variants of solutions/05_tokenization.py, one per BUG_CATALOG "Tokenization" row.
 
 Row 12 (`encode_iterable`) is not covered: the fixed API of 05 has no such method (see the report).
+
+A change is a list of (old, new) text edits to the reference definition (grader/mutants.py) where the
+bug is a few lines, or the whole new source where the mutant is built differently.
 """
 
 MUTANTS = {
@@ -90,33 +93,17 @@ def _count_pretokens(text, special_tokens):
     },
     # Row 6: merges = vocab_size - 256, forgetting the special tokens' ids.
     "tokenization-6-vocab-size-ignores-specials": {
-        "train_bpe": '''
-def train_bpe(text, vocab_size, special_tokens=()):
-    n_merges = vocab_size - 256
-    word_counts = _count_pretokens(text, special_tokens)
-    words = [tuple(bytes([b]) for b in word) for word in word_counts]
-    freqs = list(word_counts.values())
-    pair_counts, words_with_pair = _count_pairs(words, freqs)
-    heap = [(-count, _LargestFirst(pair), pair) for pair, count in pair_counts.items()]
-    heapq.heapify(heap)
-    vocab = {i: bytes([i]) for i in range(256)}
-    merges = []
-    while len(merges) < n_merges and heap:
-        neg_count, _, pair = heapq.heappop(heap)
-        if pair_counts.get(pair, 0) != -neg_count:
-            continue
-        merges.append(pair)
-        vocab[256 + len(merges) - 1] = pair[0] + pair[1]
-        for p, delta in _apply_merge(pair, words, freqs, words_with_pair).items():
-            pair_counts[p] += delta
-            if pair_counts[p] > 0:
-                heapq.heappush(heap, (-pair_counts[p], _LargestFirst(p), p))
-            else:
-                del pair_counts[p]
-    for offset, token in enumerate(special_tokens):
-        vocab[256 + len(merges) + offset] = token.encode("utf-8")
-    return vocab, merges
-''',
+        "train_bpe": [
+            ("def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]:",
+             "def train_bpe(text, vocab_size, special_tokens=()):"),
+            ("    n_merges = vocab_size - 256 - len(special_tokens)\n"
+             "    if n_merges < 0:\n"
+             '        raise ValueError("vocab_size는 256 + 특수 토큰 수 이상이어야 합니다.")',
+             "    n_merges = vocab_size - 256"),
+            ("        changed = _apply_merge(pair, words, freqs, words_with_pair)\n"
+             "        for p, delta in changed.items():",
+             "        for p, delta in _apply_merge(pair, words, freqs, words_with_pair).items():"),
+        ],
     },
     # Row 7: encode takes the longest vocabulary token first instead of applying merges by rank.
     "tokenization-7-encode-longest-first": {
@@ -162,13 +149,13 @@ class BPETokenizer:
     },
     # Row 9: overlapping special tokens matched shortest first.
     "tokenization-9-specials-shortest-first": {
-        "_split_on_special_tokens": '''
-def _split_on_special_tokens(text, special_tokens):
-    if not special_tokens:
-        return [text]
-    pattern = "(" + "|".join(regex.escape(t) for t in sorted(special_tokens, key=len)) + ")"
-    return [part for part in regex.split(pattern, text) if part]
-''',
+        "_split_on_special_tokens": [
+            ("def _split_on_special_tokens(text: str, special_tokens) -> list[str]:",
+             "def _split_on_special_tokens(text, special_tokens):"),
+            ("    longest_first = sorted(special_tokens, key=len, reverse=True)\n"
+             '    pattern = "(" + "|".join(regex.escape(tok) for tok in longest_first) + ")"',
+             '    pattern = "(" + "|".join(regex.escape(t) for t in sorted(special_tokens, key=len)) + ")"'),
+        ],
     },
     # Row 10: the standard library `re` has no \\p{L}: an ad-hoc split on spaces instead.
     "tokenization-10-adhoc-pretokenize": {
@@ -180,16 +167,11 @@ def pretokenize(text):
     },
     # Row 11: a one-byte pre-token has no pair, and min() of nothing raises.
     "tokenization-11-single-byte-pretoken-crashes": {
-        "_apply_merges": '''
-def _apply_merges(data, ranks):
-    word = tuple(bytes([b]) for b in data)
-    while True:
-        best = min(zip(word, word[1:]), key=lambda p: ranks.get(p, float("inf")))
-        if best not in ranks:
-            break
-        word = _merge_word(word, best, best[0] + best[1])
-    return list(word)
-''',
+        "_apply_merges": [
+            ("def _apply_merges(data: bytes, ranks: dict) -> list[bytes]:",
+             "def _apply_merges(data, ranks):"),
+            ("while len(word) > 1:", "while True:"),
+        ],
     },
     # Row 13: recount every pair of every word after each merge (correct, O(merges x corpus)).
     "tokenization-13-naive-recount-trainer": {
