@@ -176,8 +176,9 @@ print("pool_last_token: 통과")
 
 # %% tests="test_tokenize_prompt_and_output"
 _batch = tokenize_prompt_and_output([[11, 12, 13], [21]], [[14, 15], [22, 23, 24]], pad_id=0)
-assert _batch["input_ids"].tolist() == [[11, 12, 13, 14], [21, 22, 23, 0]], "input_ids = (프롬프트 + 응답)[:-1], 오른쪽 패딩."
-assert _batch["labels"].tolist() == [[12, 13, 14, 15], [22, 23, 24, 0]], "labels = (프롬프트 + 응답)[1:]."
+assert _batch["input_ids"][0].tolist() == [11, 12, 13, 14], "input_ids = (프롬프트 + 응답)[:-1] 입니다."
+assert _batch["labels"][0].tolist() == [12, 13, 14, 15], "labels = (프롬프트 + 응답)[1:] 입니다."
+assert _batch["labels"][1, :3].tolist() == [22, 23, 24], "짧은 예제는 오른쪽을 pad_id로 채웁니다 (모양은 (B, 가장 긴 길이 - 1))."
 assert _batch["response_mask"].tolist() == [[0, 0, 1, 1], [1, 1, 1, 0]], "응답 토큰을 예측하는 자리(t ≥ P - 1)만 1, 패딩은 0입니다."
 print("tokenize_prompt_and_output: 통과")
 

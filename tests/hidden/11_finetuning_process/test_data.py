@@ -91,9 +91,15 @@ def test_tokenize_prompt_and_output(student, ref):
     prompts = [[11, 12, 13, 14], [21, 22], [31, 32, 33]]
     outputs = [[15, 16], [23, 24, 25, 26], [34]]
     got, want = _sft(student, ref, prompts, outputs, 0)
-    assert_close(torch.as_tensor(got["input_ids"]), want["input_ids"],
-                 hint="input_ids = (프롬프트 + 응답)[:-1], 오른쪽을 pad_id로 채웁니다.")
-    assert_close(torch.as_tensor(got["labels"]), want["labels"],
+    expect(tuple(torch.as_tensor(got["input_ids"]).shape) == tuple(want["input_ids"].shape),
+           "모양은 (B, 가장 긴 (프롬프트 + 응답) 길이 - 1)입니다.")
+    # Real positions only: whether the pad area repeats the last token (pad first, then shift) or
+    # holds pad_id is a convention; the response mask is 0 there either way.
+    real = torch.tensor([[t < len(p) + len(o) - 1 for t in range(want["input_ids"].shape[1])]
+                         for p, o in zip(prompts, outputs)])
+    assert_close(torch.as_tensor(got["input_ids"])[real], want["input_ids"][real],
+                 hint="input_ids = (프롬프트 + 응답)[:-1] 입니다.")
+    assert_close(torch.as_tensor(got["labels"])[real], want["labels"][real],
                  hint="labels = (프롬프트 + 응답)[1:] — 입력보다 한 칸 앞선 토큰입니다.")
     assert_close(torch.as_tensor(got["response_mask"]).long(), want["response_mask"],
                  hint="손실은 응답 토큰에서만 계산합니다: 프롬프트를 예측하는 자리와 패딩은 마스크 0이어야 합니다.")

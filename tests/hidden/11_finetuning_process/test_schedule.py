@@ -31,6 +31,9 @@ def test_early_stopping_min_mode(student, ref):
     want = _run(ref.EarlyStopping(3), values)
     assert_equal(got, want, hint="개선되면 카운터를 0으로, 아니면 1 늘리고, 카운터 ≥ patience이면 True입니다.")
     assert_close(float(stopper.best), 0.7, atol=1e-12, hint="best는 지금까지 가장 좋은 값입니다.")
+    plateau = [1.0, 0.8, 0.8, 0.8, 0.8, 0.7]
+    assert_equal(_run(student.EarlyStopping(3), plateau), _run(ref.EarlyStopping(3), plateau),
+                 hint="best와 같은 값은 개선이 아닙니다 (value < best - min_delta 일 때만 개선).")
 
 
 @pytest.mark.cell("test_early_stopping")
