@@ -239,7 +239,8 @@ print("masked_mean: 통과")
 # 전체 예제의 평균 교차 엔트로피와 정확도를 `{"loss", "accuracy"}`로 돌려줍니다. 드롭아웃을 켠 채 평가하면 같은
 # 모델의 점수가 돌릴 때마다 달라집니다.
 #
-# 아래의 아주 작은 분류기로 먼저 확인합니다(과정의 GPT는 마지막 절에서 씁니다).
+# 아래의 아주 작은 분류기로 먼저 확인합니다(과정의 GPT는 마지막 절에서 씁니다). 확인용 배치를 만드는 `toy_batches`는
+# 3절의 `collate`를 쓰므로 `collate`를 먼저 완성하세요.
 
 # %%
 class ToyClassifier(nn.Module):
@@ -342,10 +343,11 @@ except ImportError:
     pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
 plt.rcParams["axes.unicode_minus"] = False
 
+curves = {f"워밍업 {warmup}, min_lr {min_lr}": [warmup_cosine(s, warmup, 150, 1.0, min_lr) for s in range(181)]
+          for warmup, min_lr in ((10, 0.0), (30, 0.1))}
 fig, ax = plt.subplots(figsize=(7, 3))
-for warmup, min_lr in ((10, 0.0), (30, 0.1)):
-    ax.plot([warmup_cosine(s, warmup, 150, 1.0, min_lr) for s in range(181)],
-            label=f"워밍업 {warmup}, min_lr {min_lr}")
+for name, lrs in curves.items():
+    ax.plot(lrs, label=name)
 ax.axvline(150, color="gray", linestyle=":", label="total_steps = 150")
 ax.set_xlabel("step")
 ax.set_ylabel("학습률 / max_lr")
@@ -424,7 +426,7 @@ print("체크포인트: 통과 (이어서 한 학습 = 끊김 없는 학습)")
 # ## 9. 과정의 한국어 GPT를 파인 튜닝하기
 # 이제 여러분의 함수로 과정 전체를 돌립니다(몇십 초 걸립니다).
 #
-# 1. `set_seed`, 데이터 읽기, `stratified_split`으로 학습용 / 검증용 / 평가용 나누기
+# 1. 데이터와 모델 읽기, `set_seed`, `stratified_split`으로 학습용 / 검증용 / 평가용 나누기
 # 2. 토큰화(앞 32 토큰), `collate`로 배치 만들기 — 학습용은 에폭마다 다시 섞습니다
 # 3. `GPTClassifier`(분류 헤드 앞에 드롭아웃), AdamW, `warmup_cosine`으로 만든 `LambdaLR`
 # 4. 에폭마다 `train_one_epoch` → `evaluate` → 개선되면 `save_checkpoint` → `EarlyStopping`이 멈추라면 멈춤
@@ -433,23 +435,27 @@ print("체크포인트: 통과 (이어서 한 학습 = 끊김 없는 학습)")
 # %% tags=["skip-grading"]
 import time
 
-set_seed(0)
+N_TRAIN, N_VALID, N_TEST = 320, 160, 160       # 과정이 몇십 초에 끝나도록 일부만 씁니다
+EPOCHS, BATCH, MAX_LR, MAX_TOKENS = 8, 16, 3e-4, 32
+steps_per_epoch = math.ceil(N_TRAIN / BATCH)
+total_steps = EPOCHS * steps_per_epoch
+warmup_steps = total_steps // 10
+
 tree = next((p for p in (HELP_TREE, "../../" + HELP_TREE) if Path(p).is_dir()), HELP_TREE)
 task = classification_task(tree)
 print("데이터:", task["source"])
 print("클래스:", task["label_names"], "/ 문단 수:", len(task["texts"]))
-
 folder = next((p for p in ("course_model", "../09_generation/course_model") if Path(p).is_dir()), "course_model")
 gpt, tokenizer, config = load_course_model(folder)
 
+# %% tags=["skip-grading"]
+set_seed(0)
 labels = np.array(task["labels"])
-_, pool = stratified_split(labels, 640, seed=0)                  # 과정이 몇십 초에 끝나도록 640개만
-fit, test = stratified_split(labels[pool], 160, seed=1)           # 평가용 160
-train, valid = stratified_split(labels[pool][fit], 160, seed=2)   # 검증용 160, 학습용 320
+_, pool = stratified_split(labels, N_TRAIN + N_VALID + N_TEST, seed=0)
+fit, test = stratified_split(labels[pool], N_TEST, seed=1)
+train, valid = stratified_split(labels[pool][fit], N_VALID, seed=2)
 train, valid, test = pool[fit][train], pool[fit][valid], pool[test]
 print("학습 / 검증 / 평가:", len(train), len(valid), len(test), "| 평가용 클래스별 개수:", np.bincount(labels[test]).tolist())
-
-MAX_TOKENS = 32
 token_ids = {int(i): tokenizer.encode(task["texts"][i])[:MAX_TOKENS] for i in np.concatenate([train, valid, test])}
 
 
@@ -465,14 +471,10 @@ def make_batches(indices, batch_size, shuffle):
                         "labels": torch.tensor(labels[chunk])})
     return batches
 
-# %% tags=["skip-grading"]
-EPOCHS, BATCH, MAX_LR = 8, 16, 3e-4
+
 model = GPTClassifier(gpt, len(task["label_names"]))
 model.head = nn.Sequential(nn.Dropout(0.1), model.head)
 optimizer = torch.optim.AdamW(model.parameters(), lr=MAX_LR, weight_decay=0.01)
-steps_per_epoch = math.ceil(len(train) / BATCH)
-total_steps = EPOCHS * steps_per_epoch
-warmup_steps = total_steps // 10
 scheduler = torch.optim.lr_scheduler.LambdaLR(
     optimizer, lambda s: warmup_cosine(s, warmup_steps, total_steps, 1.0, 0.1))
 stopper = EarlyStopping(patience=2)
@@ -506,7 +508,7 @@ for epoch in range(1, EPOCHS + 1):
         break
 
 best_step = load_checkpoint(checkpoint, model, optimizer, scheduler)
-test_metrics = evaluate(model, make_batches(test, 64, shuffle=False))
+test_metrics = evaluate(model, make_batches(test, 80, shuffle=False))
 print(f"가장 좋은 체크포인트: 에폭 {best_epoch} (step {best_step}) → 평가용 정확도 {test_metrics['accuracy']:.3f}, "
       f"손실 {test_metrics['loss']:.3f} (무작위로 고르면 {1 / len(task['label_names']):.2f})")
 
@@ -516,6 +518,7 @@ print(f"가장 좋은 체크포인트: 에폭 {best_epoch} (step {best_step}) �
 # 점선이 조기 종료가 고른 에폭(검증 손실이 가장 작았던 때)입니다. 오른쪽은 계획한 학습률 스케줄과, 학습 중 스케줄러가 실제로 정한 학습률(에폭 끝마다)입니다. 조기 종료로 멈추면 스케줄의 뒷부분은 쓰이지 않습니다.
 
 # %% tags=["skip-grading"]
+planned = [MAX_LR * warmup_cosine(s, warmup_steps, total_steps, 1.0, 0.1) for s in range(total_steps + 1)]
 epochs = range(1, len(history["valid_loss"]) + 1)
 fig, axes = plt.subplots(1, 3, figsize=(15, 3.8))
 axes[0].plot(epochs, history["train_loss"], "o-", label="학습 손실 (에폭 평균)")
@@ -528,8 +531,7 @@ for ax, title in zip(axes[:2], ("손실 (교차 엔트로피)", "정확도")):
     ax.set_xticks(list(epochs))
     ax.set_title(title)
     ax.legend()
-axes[2].plot([MAX_LR * warmup_cosine(s, warmup_steps, total_steps, 1.0, 0.1) for s in range(total_steps + 1)],
-             color="lightgray", label="계획한 스케줄")
+axes[2].plot(planned, color="lightgray", label="계획한 스케줄")
 axes[2].plot([e * steps_per_epoch for e in epochs], history["lr"], "o", label="에폭 끝의 학습률 (scheduler)")
 axes[2].axvline(best_epoch * steps_per_epoch, color="gray", linestyle="--", label="가장 좋은 체크포인트")
 axes[2].set_xlabel("step")
@@ -541,6 +543,10 @@ plt.show()
 
 # %% [markdown]
 # ## 마무리
+# 이 과제를 만들 때 잰 결과(LibreOffice 도움말 데이터, 2코어 CPU를 다른 작업과 나눠 쓰며): 검증 손실이 에폭 3에서
+# 가장 작았고 에폭 5에서 조기 종료, 에폭 3의 체크포인트로 평가용 정확도 0.825(무작위 0.25), 학습 셀 70 초(CPU 시간 43 초).
+# 시드를 고정했으므로 같은 환경이면 같은 숫자가 나옵니다.
+#
 # - 과정의 순서: 시드 → 층화 분할 → 패딩 배치 → (학습 → 평가 → 체크포인트 → 조기 종료)의 반복 → 가장 좋은
 #   체크포인트로 평가용을 한 번.
 # - 검증 손실이 가장 작았던 체크포인트를 고르는 것이 조기 종료의 핵심입니다. 마지막 에폭의 모델은 이미 과적합했을 수 있습니다.
