@@ -54,3 +54,10 @@ MUTANTS = {
         "pool_last_token": [("return hidden[torch.arange(hidden.shape[0]), last]", "return hidden[:, -1]")],
     },
 }
+
+# Realistic buggy submissions for the demo (grader.samples): each mixes catalog rows.
+SAMPLES = {
+    "bug-no-zero-grad-eval-dropout": ["ftproc-06-missing-zero-grad", "ftproc-09-eval-with-dropout-and-grad"],
+    "bug-sft-masks": ["ftproc-01-loss-over-prompt-tokens", "ftproc-03-first-eos-masked"],
+    "bug-warmup-and-checkpoint": ["ftproc-07-warmup-off-by-one", "ftproc-08-checkpoint-without-optimizer-and-step"],
+}
