@@ -171,6 +171,7 @@ class EarlyStopping:
     """
 
     def __init__(self, patience, min_delta=0.0, mode="min"):
+        """속성: patience, min_delta, mode, best (아직 값이 없으면 None), counter (0에서 시작)."""
         if mode not in ("min", "max"):
             raise ValueError("mode는 'min' 또는 'max'입니다.")
         self.patience = patience
@@ -190,6 +191,7 @@ class EarlyStopping:
         return self.counter >= self.patience
 
     def _improved(self, value):
+        """value가 best보다 min_delta 넘게 좋은가 (mode에 따라 작을수록 / 클수록 좋음)."""
         if self.mode == "min":
             return value < self.best - self.min_delta
         return value > self.best + self.min_delta
@@ -198,13 +200,15 @@ class EarlyStopping:
 # ----------------------------------------------------------------------------- checkpoints
 
 def _rng_state():
-    """세 난수 생성기의 현재 상태 (torch.load(weights_only=True)로 읽을 수 있는 값만)."""
+    """세 난수 생성기의 현재 상태를 dict로: {"python": random.getstate(), "torch": torch.get_rng_state(),
+    "numpy": [key를 tolist()한 리스트, pos, has_gauss, gauss]} — torch.load(weights_only=True)로 읽을 수 있는 값만."""
     _, key, pos, has_gauss, gauss = np.random.get_state()
     return {"python": random.getstate(), "torch": torch.get_rng_state(),
             "numpy": [key.tolist(), pos, has_gauss, gauss]}
 
 
 def _set_rng_state(state):
+    """_rng_state()가 만든 dict로 세 난수 생성기를 되돌립니다 (NumPy는 ("MT19937", uint32 배열, pos, has_gauss, gauss))."""
     random.setstate(state["python"])
     torch.set_rng_state(state["torch"])
     key, pos, has_gauss, gauss = state["numpy"]
