@@ -3,10 +3,10 @@
 Runs the notebook's experiment (the same shared code: `run_method` in solutions/10_finetuning_methods.py)
 on the course's pretrained Korean GPT (assignments/09_generation/course_model/): full fine-tuning,
 partial (top block), bottleneck adapters, prompt tuning (8 virtual tokens, text init) and LoRA
-(r = 8 on q_proj, v_proj). For each: trainable parameters, training wall time, peak RSS growth during
-training (/proc/self/statm sampled every 5 ms), training-state size (parameters + grads + AdamW
-states, computed), test accuracy with all training labels and with `--few` of them. Ratios are against
-full fine-tuning measured in the same run.
+(r = 8 on q_proj, v_proj). For each: trainable parameters, training wall time, memory (the training
+state — parameters + grads + AdamW states — plus the activations autograd saved for backward in the
+largest forward pass, measured with torch.autograd.graph.saved_tensors_hooks), test accuracy with all
+training labels and with `--few` of them. Ratios are against full fine-tuning measured in the same run.
 
     python benchmarks/bench_10_methods.py [--steps 60] [--few 300] [--max-len 64] [--threads 1]
 """
@@ -70,13 +70,14 @@ def main(argv=None) -> list[dict]:
         row["total_s"] = time.perf_counter() - t0
         rows.append(row)
         print(f"  {method}: {row['total_s']:.1f} s (load {os.getloadavg()[0]:.2f})", flush=True)
+    memory = lambda r: r["state_mb"] + r["activation_mb"]  # noqa: E731
     base = next((r for r in rows if r["method"] == "full"), rows[0])
-    print(f"\n{'method':8} {'trainable':>10} {'%full':>7} {'train s':>8} {'x full':>7} {'RSS+ MB':>8} "
-          f"{'state MB':>9} {'acc':>6} {'acc@' + str(args.few):>8} {'total s':>8}")
+    print(f"\n{'method':8} {'trainable':>10} {'%full':>7} {'train s':>8} {'x full':>7} {'state MB':>9} "
+          f"{'act MB':>7} {'mem x':>6} {'acc':>6} {'acc@' + str(args.few):>8} {'total s':>8}")
     for r in rows:
         print(f"{r['method']:8} {r['trainable']:>10,} {100 * r['trainable'] / base['trainable']:>6.2f}% "
-              f"{r['seconds']:>8.1f} {r['seconds'] / base['seconds']:>7.2f} {r['peak_rss_mb']:>8.1f} "
-              f"{r['state_mb']:>9.1f} {r['accuracy']:>6.3f} {r['few_accuracy']:>8.3f} {r['total_s']:>8.1f}")
+              f"{r['seconds']:>8.1f} {r['seconds'] / base['seconds']:>7.2f} {r['state_mb']:>9.2f} "
+              f"{r['activation_mb']:>7.2f} {memory(r) / memory(base):>6.2f} {r['accuracy']:>6.3f} {r['few_accuracy']:>8.3f} {r['total_s']:>8.1f}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     return rows
 

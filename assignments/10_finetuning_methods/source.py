@@ -33,13 +33,11 @@
 
 # %%
 import copy
-import gc
 import html
 import importlib.util
 import json
 import math
 import re
-import threading
 import time
 from pathlib import Path
 
@@ -282,15 +280,17 @@ print("SoftPrompt: 통과")
 # - **모델**: 과정의 한국어 GPT(4 블록, d = 128, 133만 파라미터) + 분류 헤드, 최대 64 토큰(끝에 `<|endoftext|>`).
 # - **설정**: AdamW, 배치 32, 60걸음, 방법마다 고른 학습률(`METHODS`). 부분 = 맨 위 블록 1개, 어댑터 = 블록마다 m = 16,
 #   프롬프트 = 가상 토큰 8개(글로 초기화), LoRA = `q_proj`, `v_proj`에 r = 8, α = 16. 모두 분류 헤드도 학습합니다.
-# - **재는 것**: 학습 파라미터 수, 학습 시간(초), 메모리 두 가지 — **학습 중 RSS 증가**(`/proc/self/statm`을 5 ms마다 읽은
-#   프로세스 메모리의 최고치 − 학습 직전 값, 리눅스에서만; 활성값 포함, 잡음이 있음)와 **학습 상태 크기**(계산: 모든 파라미터 +
-#   학습되는 파라미터의 기울기와 AdamW 상태 2개) — 그리고 시험 세트 정확도, 레이블 300개만으로 학습했을 때의 정확도.
+# - **재는 것**: 학습 파라미터 수, 학습 시간(초, 60걸음), 메모리, 시험 세트 정확도, 레이블 300개만으로 학습했을 때의 정확도.
+#   메모리는 두 부분의 합입니다. **학습 상태**(모든 파라미터 + 학습되는 파라미터의 기울기와 AdamW 상태 2개, 개수로 계산)와
+#   **저장된 활성값**(역전파를 위해 autograd가 순전파 중에 저장한 텐서의 바이트 수, `torch.autograd.graph.saved_tensors_hooks`로
+#   걸음마다 재어 가장 큰 값). 운영체제의 프로세스 메모리(RSS)는 할당기가 메모리를 바로 돌려주지 않아 방법 사이의 차이를
+#   가리므로 쓰지 않았습니다.
 #
 # 아래 셀들은 채점하지 않습니다. 전체를 돌리는 데 보통 몇 분 걸립니다.
 
 # %% support=["korean_text:CORPORA", "korean_text:HANGUL", "korean_text:PARAGRAPH", "korean_text:TAG", "korean_text:HELP_MODULES", "korean_text:HELP_MODULE_NAMES", "korean_text:HELP_TREE", "korean_text:konlpy_corpus_dir", "korean_text:load_konlpy_text", "korean_text:hangul_share", "korean_text:help_paragraphs", "korean_text:help_module_task", "korean_text:konlpy_source_task", "korean_text:classification_task"]
 
-# %% support=["10_finetuning_methods:add_adapters", "10_finetuning_methods:PromptTunedClassifier", "10_finetuning_methods:encode_texts", "10_finetuning_methods:split_indices", "10_finetuning_methods:METHODS", "10_finetuning_methods:setup_method", "10_finetuning_methods:training_state_bytes", "10_finetuning_methods:RSSPeak", "10_finetuning_methods:evaluate_accuracy", "10_finetuning_methods:run_method"]
+# %% support=["10_finetuning_methods:add_adapters", "10_finetuning_methods:PromptTunedClassifier", "10_finetuning_methods:encode_texts", "10_finetuning_methods:split_indices", "10_finetuning_methods:METHODS", "10_finetuning_methods:setup_method", "10_finetuning_methods:training_state_bytes", "10_finetuning_methods:SavedActivations", "10_finetuning_methods:evaluate_accuracy", "10_finetuning_methods:run_method"]
 
 # %% tags=["skip-grading"]
 gpt, tokenizer, config = load_course_model("course_model")
@@ -321,11 +321,11 @@ for method in names:
     print(f"{names[method]}: 정확도 {row['accuracy']:.3f}, 레이블 300개 {row['few_accuracy']:.3f}, {row['seconds']:.1f}초")
 
 full = rows[0]
-print(f"\n{'방법':6} {'학습 파라미터':>12} {'(전체 대비)':>10} {'시간 s':>7} {'RSS 증가 MB':>11} {'상태 MB':>8} "
+print(f"\n{'방법':6} {'학습 파라미터':>12} {'(전체 대비)':>10} {'시간 s':>7} {'상태 MB':>8} {'활성값 MB':>9} "
       f"{'정확도':>6} {'300개':>6}")
 for r in rows:
     print(f"{names[r['method']]:6} {r['trainable']:>12,} {100 * r['trainable'] / full['trainable']:>9.2f}% "
-          f"{r['seconds']:>7.1f} {r['peak_rss_mb']:>11.1f} {r['state_mb']:>8.1f} {r['accuracy']:>6.3f} {r['few_accuracy']:>6.3f}")
+          f"{r['seconds']:>7.1f} {r['state_mb']:>8.2f} {r['activation_mb']:>9.2f} {r['accuracy']:>6.3f} {r['few_accuracy']:>6.3f}")
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
@@ -343,8 +343,11 @@ axes[0].set_yscale("log")
 axes[0].set_title("학습 파라미터 수 (로그)")
 axes[1].bar(labels_, [r["seconds"] for r in rows], color="tab:orange")
 axes[1].set_title("학습 시간 (초)")
-axes[2].bar(labels_, [r["state_mb"] for r in rows], color="tab:green")
-axes[2].set_title("학습 상태 크기 (MB)")
+axes[2].bar(labels_, [r["state_mb"] for r in rows], color="tab:green", label="학습 상태")
+axes[2].bar(labels_, [r["activation_mb"] for r in rows], bottom=[r["state_mb"] for r in rows],
+            color="tab:olive", label="저장된 활성값")
+axes[2].set_title("학습 메모리 (MB)")
+axes[2].legend()
 x = torch.arange(len(rows)).numpy()
 axes[3].bar(x - 0.2, [r["accuracy"] for r in rows], 0.4, label="전체 레이블")
 axes[3].bar(x + 0.2, [r["few_accuracy"] for r in rows], 0.4, label="레이블 300개")
@@ -360,6 +363,7 @@ plt.show()
 # - LoRA는 전체 파인 튜닝의 몇 %의 파라미터로 몇 %p 차이의 정확도를 냈나요? 작업마다 저장할 것은 무엇인가요?
 # - 학습 시간은 학습 파라미터 수만큼 줄었나요? 얼린 층도 **순전파**(그리고 LoRA·어댑터·프롬프트는 그 층을 지나는 **역전파**)는
 #   해야 합니다. 가장 아래층까지 역전파가 필요 없는 방법은 어느 것인가요?
-# - 이 작은 모델(133만 파라미터)에서는 메모리의 대부분이 활성값입니다. 70억 파라미터 모델이라면 "학습 상태 크기"는
+# - 저장된 활성값은 방법마다 어떻게 다른가요? 부분 파인 튜닝은 왜 작고, 프롬프트 튜닝은 왜 전체 파인 튜닝보다도 클까요?
+# - 70억 파라미터 모델이라면 "학습 상태"는
 #   전체 파인 튜닝과 LoRA에서 각각 얼마일까요? (fp32 파라미터 4바이트, 기울기 4, AdamW 상태 8)
 # - 레이블 300개일 때 방법 사이의 순위가 바뀌나요? 과적합과 관련지어 설명해 보세요.
