@@ -383,11 +383,12 @@ def run_method(method, gpt, data, *, n_train=None, steps=60, batch_size=32, prom
     """
     model = setup_method(method, copy.deepcopy(gpt), data["n_classes"], prompt_ids=prompt_ids, seed=seed)
     ids, mask, labels = (t[:n_train] for t in data["train"]) if n_train else data["train"]
+    trainable = count_trainable_parameters(model)
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
                                   lr=METHODS[method], weight_decay=0.01)
     generator = torch.Generator().manual_seed(seed)
     model.train()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     activations = SavedActivations(model)
     for _ in range(steps):
         batch = torch.randint(len(ids), (batch_size,), generator=generator)
@@ -398,8 +399,8 @@ def run_method(method, gpt, data, *, n_train=None, steps=60, batch_size=32, prom
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    seconds = time.perf_counter() - start
-    return {"method": method, "n_train": len(ids), "trainable": count_trainable_parameters(model),
-            "seconds": seconds, "state_mb": training_state_bytes(model) / 2**20,
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    return {"method": method, "n_train": len(ids), "trainable": trainable,
+            "seconds": seconds, "cpu_seconds": cpu_seconds, "state_mb": training_state_bytes(model) / 2**20,
             "activation_mb": activations.peak / 2**20,
             "accuracy": evaluate_accuracy(model, *data["test"])}
