@@ -30,6 +30,7 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 # Put before the first code cell of every notebook: in a kernel, a failing check cell or an unfilled
 # stub shows a short Korean message instead of a traceback (the grader never runs it).
 CHECK_MESSAGES = Path(__file__).with_name("check_messages.py")
+COURSE_MODEL_SUPPORT = "course_model:load_course_model"
 
 
 # ----------------------------------------------------------------------------- solution cells
@@ -206,6 +207,7 @@ def generate_release(assignment: Assignment, target_root: Path) -> Path:
         course = Path(scratch)
         shutil.copytree(assignment.source_dir, course / "assignments" / assignment.id,
                         ignore=shutil.ignore_patterns("source.py", "__pycache__", ".*"))
+        _add_course_model(assignment, course / "assignments" / assignment.id)
         config = Config()
         config.CourseDirectory.root = str(course)
         config.CourseDirectory.source_directory = "assignments"
@@ -221,6 +223,14 @@ def generate_release(assignment: Assignment, target_root: Path) -> Path:
             shutil.rmtree(target)
         shutil.copytree(course / "release" / assignment.id, target)
     return target
+
+
+def _add_course_model(assignment: Assignment, folder: Path) -> None:
+    """A notebook that loads the course GPT (support cell "course_model:load_course_model") ships its
+    folder; the checkpoint itself lives once, in 09_generation (docs/course_model.md)."""
+    if (COURSE_MODEL_SUPPORT in assignment.notebook_spec.read_text(encoding="utf-8")
+            and not (folder / "course_model").exists()):
+        shutil.copytree(Assignment("09_generation").source_dir / "course_model", folder / "course_model")
 
 
 def _venv_tools_on_path() -> None:

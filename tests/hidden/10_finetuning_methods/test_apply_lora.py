@@ -1,0 +1,46 @@
+"""apply_lora: every nn.Linear whose qualified name ends with a target (nested too), nothing else;
+every other parameter frozen."""
+import pytest
+import torch
+from torch import nn
+
+from grader.checks import assert_close, assert_equal
+
+pytestmark = pytest.mark.cell("test_apply_lora")
+
+
+def _model():
+    torch.manual_seed(0)
+    layer = lambda: nn.ModuleDict({"q_proj": nn.Linear(6, 4), "k_proj": nn.Linear(6, 4),  # noqa: E731
+                                   "v_proj": nn.Linear(6, 5)})
+    return nn.ModuleDict({"layers": nn.ModuleList([layer(), layer()]),
+                          "v_proj": nn.Linear(3, 2), "norm": nn.LayerNorm(6), "head": nn.Linear(6, 3)})
+
+
+WRAPPED = {"layers.0.q_proj", "layers.0.v_proj", "layers.1.q_proj", "layers.1.v_proj", "v_proj"}
+
+
+@pytest.mark.points(6)
+def test_replace_counts(student):
+    """이름이 대상 이름으로 끝나는 모든 nn.Linear(중첩된 것까지)를, 그리고 그것만 감싸야 합니다."""
+    model = student.apply_lora(_model(), ["q_proj", "v_proj"], 2, 4)
+    state = model.state_dict()
+    wrapped = {name.rsplit(".", 1)[0] for name in state if name.endswith(".lora_A") or name == "lora_A"}
+    assert_equal(sorted(wrapped), sorted(WRAPPED),
+                 hint="감싼 층의 목록이 다릅니다: 중첩된 모듈까지 named_modules()로 찾고, 대상이 아닌 층"
+                      "(헤드 등)과 새로 만든 LoRALinear 안의 base는 감싸지 마세요.")
+    assert_equal(tuple(state["layers.1.v_proj.lora_B"].shape), (5, 2),
+                 hint="각 층의 lora_B 모양은 (그 층의 out_features, r)입니다.")
+
+
+@pytest.mark.points(4)
+def test_everything_else_frozen(student, rng):
+    """apply_lora 뒤에는 LoRA 파라미터만 학습되고, 감싼 층의 출력은 처음에 그대로여야 합니다."""
+    original = _model()
+    model = student.apply_lora(_model(), ["q_proj", "v_proj"], 2, 4)
+    expected = sorted(f"{name}.{p}" for name in WRAPPED for p in ("lora_A", "lora_B"))
+    assert_equal(student.trainable_parameter_names(model), expected,
+                 hint="LoRA 파라미터 말고는 모두 얼려야 합니다 (requires_grad=False).")
+    x = torch.as_tensor(rng.normal(0, 1, (2, 6)), dtype=torch.float32)
+    assert_close(model.get_submodule("layers.1.v_proj")(x), original["layers"][1]["v_proj"](x).detach(),
+                 atol=1e-6, hint="감싼 층은 처음에 원래 층과 같은 출력을 내야 합니다.")
