@@ -50,6 +50,7 @@ import html
 import importlib.util
 import json
 import math
+import os
 import random
 import re
 import tempfile
@@ -437,6 +438,8 @@ import time
 
 N_TRAIN, N_VALID, N_TEST = 320, 160, 160       # 과정이 몇십 초에 끝나도록 일부만 씁니다
 EPOCHS, BATCH, MAX_LR, MAX_TOKENS = 8, 16, 3e-4, 32
+if os.environ.get("COURSE_QUICK_RUN"):          # 자동 점검(COURSE_QUICK_RUN=1)만 짧게 돌립니다
+    N_TRAIN, N_VALID, N_TEST, EPOCHS = 64, 32, 32, 2
 steps_per_epoch = math.ceil(N_TRAIN / BATCH)
 total_steps = EPOCHS * steps_per_epoch
 warmup_steps = total_steps // 10
