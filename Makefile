@@ -43,6 +43,10 @@ $(STUDENT_STAMP): pyproject.toml
 	touch $(STUDENT_STAMP)
 
 lab: student
+	@# 10/11 fine-tune on LibreOffice help paragraphs (Debian packages, unpacked into build/corpus);
+	@# without them the notebooks fall back to konlpy sentences.
+	@[ -d build/corpus/debs/tree ] || $(PY) scripts/build_corpus.py >/dev/null 2>&1 || \
+	  echo "참고: LibreOffice 도움말 데이터를 받지 못했습니다. 10·11 과제는 konlpy 문장으로 실습합니다."
 	@mkdir -p mywork
 	@for dir in release/*/; do id=$$(basename "$$dir"); \
 	  [ -e "mywork/$$id" ] || { cp -R "$$dir" "mywork/$$id"; echo "mywork/$$id: 새 과제를 복사했습니다"; }; done
