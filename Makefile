@@ -53,7 +53,7 @@ lab: student
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=mywork
 
 # Debian's chromium (no browser download at run time) and a Korean font, for the browser test
-# (tests/student/). .ci/run installs the same.
+# (tests/student/), which `make test` runs.
 browser:
 	@command -v chromium >/dev/null || $(call apt_install,chromium) || \
 	  echo "warning: chromium not installed; the JupyterLab browser test is skipped (fails under CI=true)"
@@ -63,11 +63,11 @@ browser:
 demo: setup
 	$(PY) -m grader demo
 
-# The browser test (tests/student/, ~6 minutes for every notebook) runs apart, so that `make test`
-# stays well inside CI's time budget: `make test-browser`.
-test: setup
-	$(PY) -m pytest -n 2 --dist loadgroup --ignore=tests/student/test_jupyterlab_browser.py
+# Everything, the JupyterLab browser test included (its own xdist group: one server, one browser).
+test: setup browser
+	$(PY) -m pytest -n 2 --dist loadgroup
 
+# The student-side tests alone (stub runs, check messages, JupyterLab in chromium).
 test-browser: setup browser
 	CI=true $(PY) -m pytest tests/student -q
 

@@ -1,13 +1,13 @@
-"""One JupyterLab server and one headless Chromium for every notebook of the student-side tests.
+"""One JupyterLab server and one headless Chromium for every notebook of the browser test.
 
-The server runs on 127.0.0.1 with no token, from a temporary root holding two copies of each
-release notebook: `<id>/stub/` (untouched, as a student gets it) and `<id>/filled/` (the release
-with the reference code typed into its solution cells). HOME and the Jupyter config/data/runtime
-folders are temporary too, so nothing is read from or written to the user's own setup; kernels come
-from the interpreter's environment (its bin folder goes first on PATH for the `python` kernelspec).
+The server runs on 127.0.0.1 with no token, from a temporary root holding, for each release
+notebook, `<id>/filled/` (the release with the reference code typed into its solution cells) and
+`<id>/stub/` (untouched, as a student gets it). HOME and the Jupyter config/data/runtime folders are
+temporary too, so nothing is read from or written to the user's own setup; kernels come from the
+interpreter's environment (see _student.kernel_env).
 
-The browser is Debian's chromium (`make browser`, .ci/run), driven by Playwright over its own
-pipe: Playwright's browser download is never used.
+The browser is Debian's chromium (`make browser`, which `make test` runs), driven by Playwright over
+its own pipe: Playwright's browser download is never used.
 """
 from __future__ import annotations
 
@@ -25,31 +25,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from _student import SCREENSHOTS, filled_notebook, kernel_env
 from grader import assignments
-from grader.build import BEGIN, END, build_notebook
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--disable-dev-shm-usage"]
 SERVER_START_S = 90
-
-
-def filled_notebook(assignment) -> nbformat.NotebookNode:
-    """The release notebook with every solution cell holding the reference code (markers removed),
-    i.e. what a student who solved everything has, release metadata and checksums untouched."""
-    release = nbformat.read(assignment.release_notebook, as_version=4)
-    reference = {cell.metadata["nbgrader"]["grade_id"]: cell.source
-                 for cell in build_notebook(assignment).cells
-                 if cell.metadata.get("nbgrader", {}).get("solution")}
-    for cell in release.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            lines = reference[meta["grade_id"]].splitlines()
-            cell.source = "\n".join(line for line in lines if line.strip() not in (BEGIN, END))
-    return release
 
 
 def _free_port() -> int:
@@ -68,8 +51,9 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 class Lab:
-    def __init__(self, base_url: str, page, log_path: Path):
+    def __init__(self, base_url: str, root: Path, page, log_path: Path):
         self.base_url = base_url
+        self.root = root  # the server's root_dir: notebook paths are relative to it
         self.page = page
         self.log_path = log_path
 
@@ -96,7 +80,6 @@ def lab():
         pytest.skip(message)
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "timings.txt").unlink(missing_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="student-lab-"))
     root = scratch / "notebooks"
     for assignment_id in assignments.all_ids():
@@ -114,14 +97,12 @@ def lab():
                 {"windowingMode": "none"})
     _write_json(settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings",
                 {"fetchNews": "false", "checkForUpdates": False})
-    bin_dir = str(Path(sys.executable).parent)
     env = dict(os.environ)
     env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(scratch / "config"),
                JUPYTER_DATA_DIR=str(scratch / "data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(scratch / "ws"),
                IPYTHONDIR=str(scratch / "ipython"), MPLCONFIGDIR=str(scratch / "matplotlib"),
-               PATH=bin_dir + os.pathsep + env.get("PATH", ""), PYDEVD_DISABLE_FILE_VALIDATION="1",
-               COURSE_QUICK_RUN="1")  # notebooks shorten their long experiments (10's comparison)
+               **kernel_env())
     for name in ("JUPYTER_PATH", "JUPYTER_PREFER_ENV_PATH", "PYTHONSTARTUP"):
         env.pop(name, None)
     home.mkdir()
@@ -159,7 +140,7 @@ def lab():
                 args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 1400}, locale="ko-KR")
             try:
                 page = context.pages[0] if context.pages else context.new_page()
-                yield Lab(base_url, page, log_path)
+                yield Lab(base_url, root, page, log_path)
             finally:
                 context.close()
     finally:
