@@ -332,11 +332,7 @@ for r in rows:
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
 
-try:
-    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
-except ImportError:
-    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
-plt.rcParams["axes.unicode_minus"] = False
+import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
 
 labels_ = [names[r["method"]] for r in rows]
 fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))

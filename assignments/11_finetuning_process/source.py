@@ -338,11 +338,7 @@ print("warmup_cosine: 통과")
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
 
-try:
-    import koreanize_matplotlib  # noqa: F401  (한글 글꼴을 설정합니다)
-except ImportError:
-    pass  # 한글 글꼴이 없으면 그림의 한글이 네모로 보일 수 있습니다
-plt.rcParams["axes.unicode_minus"] = False
+import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
 
 curves = {f"워밍업 {warmup}, min_lr {min_lr}": [warmup_cosine(s, warmup, 150, 1.0, min_lr) for s in range(181)]
           for warmup, min_lr in ((10, 0.0), (30, 0.1))}
