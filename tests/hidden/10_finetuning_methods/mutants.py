@@ -60,3 +60,9 @@ def freeze_lower_layers(model, n_trainable_blocks):
                         "repeated = (ids + [ids[-1]] * self.n_virtual)[: self.n_virtual]")],
     },
 }
+
+SAMPLES = {
+    "bug-lora-scale-and-merge": ["ft-01-lora-scale-alpha-not-alpha-over-r", "ft-06-lora-merge-without-scale"],
+    "bug-frozen-by-zero-grad": ["ft-08-partial-frozen-by-zeroing-grads"],
+    "bug-adapter-and-prompt-mask": ["ft-10-adapter-without-residual", "ft-11-prompt-mask-and-labels-not-extended"],
+}
