@@ -1,25 +1,16 @@
 """The 01_ngram reference against hand-computed fractions and probability laws (nltk is not installed)."""
-import importlib.util
 import math
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
-def _load(name):
-    # By path, so the solution of this checkout is tested (grader.assignments.load_solution does the same).
-    path = Path(__file__).resolve().parents[2] / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"solution_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from grader.assignments import load_solution
 
 
-ng = _load("01_ngram")
+ng = load_solution("01_ngram")
 
 CORPUS = [["a", "b", "c"], ["a", "c"], ["b", "c", "c", "a"]]
 

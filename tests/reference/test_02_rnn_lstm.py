@@ -1,21 +1,12 @@
 """The 02_rnn_lstm reference against torch.nn.RNN / torch.nn.LSTM with copied weights, over many shapes."""
-import importlib.util
-from pathlib import Path
-
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
-def _load(name):
-    path = Path(__file__).resolve().parents[2] / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"solution_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from grader.assignments import load_solution
 
 
-m = _load("02_rnn_lstm")
+m = load_solution("02_rnn_lstm")
 dims = st.integers(1, 6)
 
 

@@ -1,23 +1,14 @@
 """The 03_transformer_bert_gpt reference against torch (SDPA, cross_entropy) and the collator's rates."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
-def _load(name):
-    path = Path(__file__).resolve().parents[2] / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"solution_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from grader.assignments import load_solution
 
 
-m = _load("03_transformer_bert_gpt")
+m = load_solution("03_transformer_bert_gpt")
 
 
 @pytest.mark.parametrize("t", [1, 2, 5, 9])

@@ -1,7 +1,5 @@
 """The 04_scaling reference against a torch GPT-2-style module, published figures and numpy."""
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,16 +7,10 @@ import torch.nn as nn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
-def _load(name):
-    path = Path(__file__).resolve().parents[2] / "solutions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"solution_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from grader.assignments import load_solution
 
 
-s = _load("04_scaling")
+s = load_solution("04_scaling")
 
 
 class _Block(nn.Module):

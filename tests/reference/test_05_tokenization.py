@@ -7,36 +7,22 @@ whose bytes already exist, so the merge lists legitimately differ. It is compare
 """
 from __future__ import annotations
 
-import importlib.util
 import random
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
+from grader.assignments import ROOT, load_module_from, load_solution
 
 
-def _load():
-    # by path, so the file of this checkout is tested (file names start with a digit)
-    spec = importlib.util.spec_from_file_location("solution_05_tokenization",
-                                                  ROOT / "solutions" / "05_tokenization.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bpe = _load()
+bpe = load_solution("05_tokenization")
 
 
 def load_konlpy_text(corpora):
-    spec = importlib.util.spec_from_file_location("korean_text", ROOT / "solutions" / "korean_text.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_konlpy_text(corpora)
+    return load_module_from(ROOT / "solutions" / "korean_text.py", "korean_text").load_konlpy_text(corpora)
 
 # ----------------------------------------------------------------------------- an obviously-correct trainer
 

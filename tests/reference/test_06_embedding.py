@@ -1,23 +1,14 @@
 """The 06 reference against torch.nn.Embedding, the formulas, and RoPE's relative-position property."""
-import importlib.util
 import math
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
+from grader.assignments import load_solution
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"solution_{name}", ROOT / "solutions" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load("06_embedding")
+ref = load_solution("06_embedding")
 
 
 @settings(max_examples=40, deadline=None)

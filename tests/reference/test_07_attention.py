@@ -1,23 +1,13 @@
 """The 07 reference against torch: F.scaled_dot_product_attention and nn.MultiheadAttention."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
+from grader.assignments import load_solution
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"solution_{name}", ROOT / "solutions" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load("07_attention")
+ref = load_solution("07_attention")
 
 shapes = st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 7), st.integers(2, 9),
                    st.integers(1, 5))

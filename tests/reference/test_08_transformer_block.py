@@ -1,23 +1,14 @@
 """The 08 reference against torch: nn.LayerNorm, F.gelu, nn.TransformerEncoderLayer(norm_first=True)."""
-import importlib.util
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
+from grader.assignments import ROOT, load_solution
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"solution_{name}", ROOT / "solutions" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load("08_transformer_block")
+ref = load_solution("08_transformer_block")
 
 
 def _randomize(module, seed):
@@ -125,7 +116,7 @@ def test_mini_gpt_is_causal():
 
 def test_attention_is_07s_not_a_copy():
     """08 uses 07's attention itself (the notebook's support cell is built from the same file)."""
-    attention = _load("07_attention")
+    attention = load_solution("07_attention")
     assert ref.MultiHeadSelfAttention.__qualname__ == "MultiHeadSelfAttention"
     assert ref.MultiHeadSelfAttention.__module__ == "solution_07_attention"
     assert torch.equal(ref.causal_mask(6), attention.causal_mask(6))
