@@ -1,11 +1,10 @@
 """05 토큰화 — BPETokenizer의 encode와 decode."""
-import importlib.util
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from grader.assignments import ROOT, load_module_from
 from grader.checks import assert_equal, expect
 
 pytestmark = pytest.mark.cell("test_tokenizer")
@@ -14,11 +13,7 @@ SPECIALS = ["<|endoftext|>", "<|endoftext|><|endoftext|>"]
 
 
 def _konlpy_text(corpora=("kolaw",)):
-    path = Path(__file__).resolve().parents[3] / "solutions" / "korean_text.py"
-    spec = importlib.util.spec_from_file_location("korean_text_05", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_konlpy_text(corpora)
+    return load_module_from(ROOT / "solutions" / "korean_text.py", "korean_text_05").load_konlpy_text(corpora)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,7 @@
 """05 토큰화 — BPE 학습 (train_bpe)."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 
+from grader.assignments import ROOT, load_module_from
 from grader.checks import assert_equal, expect
 
 pytestmark = pytest.mark.cell("test_train_bpe")
@@ -13,11 +11,7 @@ SENNRICH = " ".join(["low"] * 5 + ["lower"] * 2 + ["widest"] * 3 + ["newest"] * 
 
 
 def _konlpy_text(corpora=("kolaw",)):
-    path = Path(__file__).resolve().parents[3] / "solutions" / "korean_text.py"
-    spec = importlib.util.spec_from_file_location("korean_text_05", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_konlpy_text(corpora)
+    return load_module_from(ROOT / "solutions" / "korean_text.py", "korean_text_05").load_konlpy_text(corpora)
 
 
 def _train(student, text, vocab_size, specials=()):

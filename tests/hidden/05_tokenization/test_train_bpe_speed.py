@@ -1,10 +1,9 @@
 """05 토큰화 — train_bpe의 속도 (증분 갱신). 느린 제출이 뒤 테스트를 막지 않도록 파일 이름순으로 마지막에 둡니다."""
-import importlib.util
 import time
-from pathlib import Path
 
 import pytest
 
+from grader.assignments import ROOT, load_module_from
 from grader.checks import HintedFailure, assert_equal, expect
 from grader.errors import CallTimeout
 
@@ -19,11 +18,7 @@ SLOW_HINT = ("train_bpe가 너무 느립니다. 병합할 때마다 모든 단�
 
 
 def _konlpy_text(corpora=("kolaw",)):
-    path = Path(__file__).resolve().parents[3] / "solutions" / "korean_text.py"
-    spec = importlib.util.spec_from_file_location("korean_text_05", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_konlpy_text(corpora)
+    return load_module_from(ROOT / "solutions" / "korean_text.py", "korean_text_05").load_konlpy_text(corpora)
 
 
 @pytest.mark.points(6)
