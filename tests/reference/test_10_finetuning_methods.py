@@ -9,19 +9,14 @@
   under torch.optim.AdamW with weight decay; the experiment's helpers run on a small GPT.
 """
 import math
-import sys
-from pathlib import Path
 
+import peft
 import pytest
 import torch
 from torch import nn
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from grader.assignments import load_solution
 
-from grader.assignments import load_solution  # noqa: E402
-
-peft = pytest.importorskip("peft")
 ref = load_solution("10_finetuning_methods")
 MiniGPT = load_solution("08_transformer_block").MiniGPT
 
@@ -139,8 +134,8 @@ def _named(name, n_in, n_out):
 
 @pytest.fixture(scope="module")
 def word_tokenizer(tmp_path_factory):
-    tokenizers = pytest.importorskip("tokenizers")
-    transformers = pytest.importorskip("transformers")
+    import tokenizers
+    import transformers  # with peft (dev extra); imported here: it is slow to import
     vocab = {w: i for i, w in enumerate(["<unk>", "이", "문단은", "계산", "문서", "도움말", "입니다", "표", "그림"])}
     tok = tokenizers.Tokenizer(tokenizers.models.WordLevel(vocab, unk_token="<unk>"))
     tok.pre_tokenizer = tokenizers.pre_tokenizers.Whitespace()
