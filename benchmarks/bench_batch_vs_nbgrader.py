@@ -86,8 +86,11 @@ def time_nbgrader(course: Path, assignment: assignments.Assignment) -> tuple[Tim
     subprocess.run(nbgrader + ["generate_assignment", assignment.id, "--force", "--log-level=ERROR"],
                    cwd=course, env=env, check=True)
     with Timed() as elapsed:
-        subprocess.run(nbgrader + ["autograde", assignment.id, "--force", "--log-level=ERROR"],
-                       cwd=course, env=env, check=True, stderr=subprocess.DEVNULL)
+        # stderr captured: every kernel warns about its unencrypted TCP transport; shown on failure.
+        run = subprocess.run(nbgrader + ["autograde", assignment.id, "--force", "--log-level=ERROR"],
+                             cwd=course, env=env, stderr=subprocess.PIPE, text=True)
+    if run.returncode != 0:
+        raise SystemExit(f"nbgrader autograde failed ({run.returncode}):\n{run.stderr[-4000:]}")
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:

@@ -92,12 +92,15 @@ class InProcessBackend:
     Only for code the project wrote: it shares the grader's process, so it is fast and unsafe.
     """
 
-    def __init__(self, source: str, label: str = "reference"):
+    def __init__(self, source: str, label: str = "reference", namespace: dict | None = None):
+        """Runs `source` in a fresh module, on top of `namespace` (names already defined) if given."""
         import types
 
         from grader.worker.serve import Worker
 
-        self._worker = Worker(types.ModuleType(f"inprocess_{label}"))
+        module = types.ModuleType(f"inprocess_{label}")
+        module.__dict__.update(namespace or {})
+        self._worker = Worker(module)
         doc, _ = self._roundtrip({"op": "load", "id": 0, "cells": [(f"cell {label}", source)]})
         failed = [o for o in doc["value"] if not o["ok"]]
         if failed:
@@ -106,15 +109,7 @@ class InProcessBackend:
     @classmethod
     def over_namespace(cls, namespace: dict, label: str = "kernel") -> "InProcessBackend":
         """A backend over names already defined (a live kernel's globals), for in-kernel grading."""
-        import types
-
-        from grader.worker.serve import Worker
-
-        module = types.ModuleType(f"inprocess_{label}")
-        module.__dict__.update(namespace)
-        backend = cls.__new__(cls)
-        backend._worker = Worker(module)
-        return backend
+        return cls("", label, namespace)
 
     def request(self, op: str, seconds: float, what: str, **fields):
         """Same deadline as a worker call (a slow mutant must not stall the project's tests)."""

@@ -84,7 +84,7 @@ class _SuitePlugin:
                 nodeid=item.nodeid, name=item.name, grade_id=cell.args[0],
                 max_points=float(points.args[0]), doc=doc[0] if doc else item.name)
         if self.cell is not None:
-            items[:] = [item for item in items if self.outcomes.get(item.nodeid, None) is not None
+            items[:] = [item for item in items if item.nodeid in self.outcomes
                         and self.outcomes[item.nodeid].grade_id == self.cell]
             self.outcomes = {item.nodeid: self.outcomes[item.nodeid] for item in items}
         if self.collect_only:
