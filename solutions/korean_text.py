@@ -96,12 +96,17 @@ def konlpy_source_task() -> tuple[list[str], list[int]]:
     return texts, labels
 
 
-def classification_task(tree=HELP_TREE) -> dict:
+def classification_task(tree=None) -> dict:
     """10·11 파인 튜닝 과제의 한국어 분류 데이터.
 
     LibreOffice 도움말을 풀어 둔 폴더가 있으면 문단 → 모듈 (4 클래스), 없으면 konlpy 문장 → 출처
     (2 클래스). 돌려주는 dict: texts, labels, label_names, source (어느 데이터를 썼는지 한 줄 설명).
+    tree를 주지 않으면 현재 폴더와 그 위 폴더들에서 HELP_TREE(저장소의 build/corpus/debs/tree)를
+    찾습니다: 노트북을 release/<과제>/나 mywork/<과제>/에서 열어도 같은 데이터를 씁니다.
     """
+    if tree is None:
+        here = Path.cwd()
+        tree = next((p / HELP_TREE for p in (here, *here.parents) if (p / HELP_TREE).is_dir()), HELP_TREE)
     try:
         texts, labels = help_module_task(tree)
         names, source = list(HELP_MODULE_NAMES), "LibreOffice 도움말 문단 → 모듈 (Debian libreoffice-help-ko, MPL-2.0)"

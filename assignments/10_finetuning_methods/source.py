@@ -296,8 +296,7 @@ print("SoftPrompt: 통과")
 # %% tags=["skip-grading"]
 gpt, tokenizer, config = load_course_model("course_model")
 # 저장소 안에서 실행하면 build/corpus/debs/tree를 위쪽 폴더에서 찾습니다. 없으면 konlpy 데이터로 바뀝니다.
-tree = next((str(p / HELP_TREE) for p in (Path.cwd(), *Path.cwd().parents) if (p / HELP_TREE).is_dir()), HELP_TREE)
-task = classification_task(tree)
+task = classification_task()
 print("데이터:", task["source"])
 print("예제", len(task["texts"]), "개, 클래스:", task["label_names"])
 print("예:", task["texts"][0][:60], "→", task["label_names"][task["labels"][0]])

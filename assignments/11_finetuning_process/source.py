@@ -440,8 +440,7 @@ steps_per_epoch = math.ceil(N_TRAIN / BATCH)
 total_steps = EPOCHS * steps_per_epoch
 warmup_steps = total_steps // 10
 
-tree = next((p for p in (HELP_TREE, "../../" + HELP_TREE) if Path(p).is_dir()), HELP_TREE)
-task = classification_task(tree)
+task = classification_task()  # build/corpus/debs/tree를 위쪽 폴더에서 찾고, 없으면 konlpy 데이터
 print("데이터:", task["source"])
 print("클래스:", task["label_names"], "/ 문단 수:", len(task["texts"]))
 folder = next((p for p in ("course_model", "../09_generation/course_model") if Path(p).is_dir()), "course_model")

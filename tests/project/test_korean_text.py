@@ -38,3 +38,14 @@ def test_without_the_help_pages_the_task_falls_back_to_konlpy_sentences(tmp_path
 
 def test_konlpy_task_is_the_same_every_time():
     assert korean_text.konlpy_source_task() == korean_text.konlpy_source_task()
+
+
+def test_without_a_tree_the_task_finds_the_help_pages_in_a_folder_above(tmp_path, monkeypatch):
+    tree = tmp_path / korean_text.HELP_TREE
+    write_help_page(tree, "sbasic", "c.html", ["매크로에서 변수를 선언하는 방법입니다."])
+    notebook_folder = tmp_path / "release" / "10_finetuning_methods"
+    notebook_folder.mkdir(parents=True)
+    monkeypatch.chdir(notebook_folder)
+    task = korean_text.classification_task()
+    assert task["texts"] == ["매크로에서 변수를 선언하는 방법입니다."] and task["labels"] == [3]
+    assert "LibreOffice" in task["source"]
