@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "solutions"))
 
-from grader.assignments import load_solution  # noqa: E402
+from grader.assignments import load_module_from, load_solution  # noqa: E402
 from grader.worker.testkit import MarkovLM  # noqa: E402
 
 ref = load_solution("09_generation")
@@ -167,19 +167,17 @@ def test_course_model_writes_korean(course):
 
 def test_pretraining_is_deterministic(tmp_path):
     """Two 3-step runs on konlpy text with the same seed give the same losses (a few seconds)."""
-    build = load_module("scripts/build_corpus.py", "build_corpus")
-    pretrain = load_module("scripts/pretrain.py", "pretrain")
+    build = load_module_from(ROOT / "scripts" / "build_corpus.py", "build_corpus")
+    pretrain = load_module_from(ROOT / "scripts" / "pretrain.py", "pretrain")
     build.main(["--out", str(tmp_path), "--no-apt"])
     args = ["--corpus", str(tmp_path), "--steps", "3", "--eval-every", "3", "--batch-size", "4",
             "--tokenizer-chars", "5000", "--no-save"]
-    first, second = pretrain.main(args), pretrain.main(args)
+    try:
+        first, second = pretrain.main(args), pretrain.main(args)
+    finally:
+        # pretrain flushes denormals to zero for speed; left on, it breaks every later float
+        # test in this process (hypothesis refuses to run without subnormals).
+        torch.set_flush_denormal(False)
     assert first["final_train_loss"] == pytest.approx(second["final_train_loss"], abs=1e-6)
     assert first["final_valid_loss"] == pytest.approx(second["final_valid_loss"], abs=1e-6)
 
-
-def load_module(relative, name):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(name, ROOT / relative)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
