@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -52,6 +53,18 @@ class Assignment:
     @property
     def mutants(self) -> Path:
         return self.hidden_suite / "mutants.py"
+
+    @property
+    def warm_modules(self) -> tuple[str, ...]:
+        """The heavy modules the notebook imports, which its workers find already imported."""
+        text = self.notebook_spec.read_text(encoding="utf-8")
+        return tuple(name for name in WARMABLE
+                     if re.search(rf"^\s*(import|from)\s+{name}\b", text, re.MULTILINE))
+
+
+# Imported by a fork server before it forks workers (grader.forkserver): slow to import, safe to
+# fork when nothing has run yet. matplotlib is left out: it reads its cache folder at import.
+WARMABLE = ("numpy", "torch")
 
 
 def all_ids() -> list[str]:

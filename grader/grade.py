@@ -24,7 +24,8 @@ def grade_notebook(path: Path, assignment: Assignment, student: str,
     try:
         loaded = load_submission(path, assignment)
         notes += loaded.notes
-        session = WorkerSession(loaded.cells, [assignment.release_dir, path.parent], limits)
+        session = WorkerSession(loaded.cells, [assignment.release_dir, path.parent], limits,
+                                warm=assignment.warm_modules)
         session.start()
         notes += _failed_cell_notes(session.cell_outcomes)
         tests = suite.run_suite(assignment, Student(session, limits.call_seconds))

@@ -1,33 +1,36 @@
 """Starting, talking to and killing the worker process that runs a student's code.
 
+A worker is either started from nothing here (`_FreshWorker`) or forked by a warm fork server that
+lives in the same kind of sandbox (`grader.forkserver`); the layers below hold for both.
+
 Layers, strongest first (the result's `isolation` field lists those that ran):
 - `bubblewrap`: the worker runs in its own user, PID, IPC, UTS and network namespaces (no network
-  at all), as uid 65534 inside, with a read-only system, a private /tmp, and only the Python
-  installation, a copy of the worker runtime and the submission's own folder mounted: the course
-  folder, the hidden tests and the solutions are not in its filesystem. Killing the bubblewrap
+  at all), as uid 65534 inside, with a read-only system and /dev, a private /tmp and /dev/shm, and
+  only the Python installation, a copy of the worker runtime and the submission's own folder
+  mounted: the course folder, the hidden tests and the solutions are not in its filesystem. Killing the bubblewrap
   process kills every process in the namespace, daemons included. Without bubblewrap (or where
   user namespaces are denied) the grader still grades with the layers below and says
   "reduced isolation".
 - `process`: the student's code never shares a process with the grader; results cross as plain data.
-- `pids-cgroup`: where the pids cgroup controller is writable (root), each worker gets its own
-  cgroup with `pids.max`, so a fork bomb stops at a bounded number of processes (RLIMIT_NPROC cannot
+- `pids-cgroup`: where the pids cgroup controller is writable (root), each worker (or each fork
+  server with its one worker) gets its own cgroup with `pids.max`, so a fork bomb stops at a bounded number of processes (RLIMIT_NPROC cannot
   do this: it does not apply to uids mapped to root).
 - `rlimits`: address space, CPU seconds, file size, open files, no core dumps; set before any
   student code runs.
-- `deadline`: every request has an absolute deadline; past it the worker's whole process group is
-  killed with SIGKILL.
+- `deadline`: every request has an absolute deadline; past it the worker and every process it
+  started are killed with SIGKILL.
 - `clean-env`: the environment is cleared, stdin is /dev/null, the working directory is a fresh
   temporary folder, and `sys.path` holds only a copy of the worker runtime and the site-packages
   (never the course folder, the hidden tests or the solutions).
 """
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import functools
 import itertools
 import os
 import pickle
-import resource
 import select
 import shutil
 import signal
@@ -39,7 +42,7 @@ import time
 from pathlib import Path
 
 from grader.errors import CallTimeout, WorkerCrashed, WorkerUnavailable
-from grader.worker import wire
+from grader.worker import rlimits, wire
 
 GRADER_DIR = Path(__file__).resolve().parent
 
@@ -55,6 +58,25 @@ class Limits:
     call_seconds: float = 10.0
     log_bytes: int = 64 * 1024
 
+    def rlimits(self) -> dict[str, int]:
+        return {"RLIMIT_AS": self.memory_bytes, "RLIMIT_CPU": self.cpu_seconds,
+                "RLIMIT_FSIZE": self.file_bytes, "RLIMIT_NOFILE": self.open_files,
+                "RLIMIT_CORE": 0}
+
+
+def owned_tempdir(kind: str) -> Path:
+    """A new `grader-<kind>-<pid>-*` folder; ones whose owner died (killed graders) are removed."""
+    _sweep_stale(kind)
+    return Path(tempfile.mkdtemp(prefix=f"grader-{kind}-{os.getpid()}-"))
+
+
+@functools.cache
+def _sweep_stale(kind: str) -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"grader-{kind}-*-*"):
+        owner = folder.name.split("-")[2]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
 
 _RUNTIME: Path | None = None
 
@@ -63,13 +85,19 @@ def worker_runtime() -> Path:
     """A copy of grader/worker (and an empty grader/__init__) that the worker may import."""
     global _RUNTIME
     if _RUNTIME is None or not _RUNTIME.exists():
-        root = Path(tempfile.mkdtemp(prefix="grader-runtime-"))
+        root = owned_tempdir("runtime")
         (root / "grader").mkdir()
         (root / "grader" / "__init__.py").write_text("")
         shutil.copytree(GRADER_DIR / "worker", root / "grader" / "worker",
                         ignore=shutil.ignore_patterns("__pycache__"))
+        atexit.register(_remove_runtime, root, os.getpid())
         _RUNTIME = root
     return _RUNTIME
+
+
+def _remove_runtime(root: Path, owner: int) -> None:
+    if os.getpid() == owner:  # not in a forked child that inherited the exit hook
+        shutil.rmtree(root, ignore_errors=True)
 
 
 _BOOT = ("import sys; sys.path[:0] = {paths!r}; "
@@ -80,17 +108,21 @@ BWRAP = shutil.which("bwrap")
 SANDBOXED_UID = 65534
 
 
-def _bwrap_args(workdir: Path, home: Path, env: dict[str, str], mounts: list[str]) -> list[str]:
+def bwrap_args(writable: list[Path], chdir: Path, env: dict[str, str]) -> list[str]:
+    """The bubblewrap command line: everything read-only but /tmp, /dev/shm and `writable`."""
     args = [BWRAP, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", str(SANDBOXED_UID), "--gid", str(SANDBOXED_UID), "--clearenv"]
     # Mount order matters: the private /tmp first, so that binds below /tmp stay visible.
-    args += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
+    args += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm"]
     for path in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/alternatives"):
         args += ["--ro-bind-try", path, path]
-    for path in mounts:
+    for path in _python_mounts():
         args += ["--ro-bind", path, path]
-    args += ["--bind", str(workdir), str(workdir), "--bind", str(home), str(home),
-             "--remount-ro", "/", "--chdir", str(workdir)]
+    for path in writable:
+        args += ["--bind", str(path), str(path)]
+    # /dev itself read-only too: /tmp and /dev/shm are then the only writable places a fork
+    # server has to empty between two submissions.
+    args += ["--remount-ro", "/", "--remount-ro", "/dev", "--chdir", str(chdir)]
     for name, value in env.items():
         args += ["--setenv", name, value]
     return args
@@ -121,7 +153,7 @@ def _bubblewrap_starts() -> bool:
 PIDS_CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 
 
-def _new_pids_cgroup(limit: int) -> Path | None:
+def new_pids_cgroup(limit: int) -> Path | None:
     """A fresh pids cgroup capped at `limit` processes, or None where cgroups are not writable."""
     for root in PIDS_CGROUP_ROOTS:
         folder = root / f"grader-{os.getpid()}-{next(_cgroup_numbers)}"
@@ -137,7 +169,7 @@ def _new_pids_cgroup(limit: int) -> Path | None:
     return None
 
 
-def _remove_cgroup(folder: Path | None) -> None:
+def remove_cgroup(folder: Path | None) -> None:
     for _ in range(50):  # the last processes of a killed sandbox take a moment to be reaped
         try:
             folder.rmdir()
@@ -146,6 +178,27 @@ def _remove_cgroup(folder: Path | None) -> None:
             return
         except OSError:
             time.sleep(0.02)
+
+
+def kill_cgroup(folder: Path) -> None:
+    """SIGKILL every process in a pids cgroup; no new one can start meanwhile (pids.max 0)."""
+    try:
+        (folder / "pids.max").write_text("0")
+    except OSError:
+        return
+    for _ in range(100):
+        try:
+            pids = (folder / "cgroup.procs").read_text().split()
+        except OSError:
+            return
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        time.sleep(0.01)
 
 
 _cgroup_numbers = itertools.count()
@@ -166,10 +219,10 @@ def _remove_stale_cgroups() -> None:
 @functools.cache
 def pids_cgroup_works() -> bool:
     _remove_stale_cgroups()
-    folder = _new_pids_cgroup(8)
+    folder = new_pids_cgroup(8)
     if folder is None:
         return False
-    _remove_cgroup(folder)
+    remove_cgroup(folder)
     return True
 
 
@@ -186,10 +239,11 @@ def isolation_layers() -> tuple[str, ...]:
 class WorkerProcess:
     """One untrusted worker. Every request has an absolute deadline; a miss kills the worker."""
 
-    def __init__(self, workdir: Path, limits: Limits = Limits()):
+    def __init__(self, workdir: Path, limits: Limits = Limits(), server=None):
         self.workdir = workdir
         self.limits = limits
-        self.process: subprocess.Popen | None = None
+        self.server = server  # a grader.forkserver.ForkServer, or None: start from nothing
+        self.child = None
         self.dead_reason: str | None = None
         self._next_id = 0
         self._buffer = b""
@@ -200,21 +254,17 @@ class WorkerProcess:
     def start(self) -> None:
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
-        paths = [str(worker_runtime()), str(self.workdir)] + _site_paths()
-        env = _clean_env(self.workdir)
-        limits = self.limits
-        command = [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=paths),
-                   str(request_read), str(response_write)]
-        if bubblewrap_works():
-            command = _bwrap_args(self.workdir, Path(env["HOME"]), env, _python_mounts()) + command
-        self.cgroup = _new_pids_cgroup(limits.processes) if pids_cgroup_works() else None
-        cgroup = self.cgroup
+        paths = [str(worker_runtime()), str(self.workdir)] + site_paths()
+        home = self.workdir.parent / f"{self.workdir.name}-home"
+        home.mkdir(exist_ok=True)
+        env = clean_env(home)
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=self.workdir, env=env, pass_fds=(request_read, response_write),
-                start_new_session=True, preexec_fn=lambda: _enter_limits(limits, cgroup))
+            if self.server is not None:
+                self.child = self._fork_from_server(env, paths, (request_read, response_write,
+                                                                 log.fileno()))
+            if self.child is None:
+                self.child = _FreshWorker(self.workdir, home, env, paths, self.limits,
+                                          (request_read, response_write), log)
         os.close(request_read)
         os.close(response_write)
         self._request_fd = request_write
@@ -223,19 +273,9 @@ class WorkerProcess:
     def kill(self, reason: str) -> None:
         if self.dead_reason is None:
             self.dead_reason = reason
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        if self.process is not None:
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        if getattr(self, "cgroup", None) is not None:
-            _remove_cgroup(self.cgroup)
-            self.cgroup = None
+        if self.child is not None:
+            self.child.kill(keep=self.workdir.parent)
+            self.child = None
         for fd in (getattr(self, "_request_fd", None), getattr(self, "_response_fd", None)):
             if fd is not None:
                 try:
@@ -246,6 +286,14 @@ class WorkerProcess:
 
     def close(self) -> None:
         self.kill("closed")
+
+    def _fork_from_server(self, env: dict[str, str], paths: list[str], fds: tuple[int, int, int]):
+        from grader.forkserver import ForkServerError  # it builds on this module
+
+        try:
+            return self.server.spawn(self.workdir, env, paths, self.limits, fds)
+        except ForkServerError:
+            return None  # torn down; this worker starts from nothing instead
 
     @property
     def alive(self) -> bool:
@@ -308,21 +356,53 @@ class WorkerProcess:
         return data
 
     def _crashed(self):
-        code = self.process.wait(timeout=5) if self.process else None
+        code = self.child.wait(5) if self.child else None
         reason = (f"killed by signal {-code}" if code is not None and code < 0
                   else f"exited with status {code}")
         self.kill(reason)
         raise WorkerCrashed(f"worker {reason}\n{self.log_tail()}")
 
 
-def _site_paths() -> list[str]:
+class _FreshWorker:
+    """A worker started from nothing: bubblewrap (where it works) around a new interpreter."""
+
+    def __init__(self, workdir: Path, home: Path, env: dict[str, str], paths: list[str],
+                 limits: Limits, fds: tuple[int, int], log):
+        command = [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=paths),
+                   str(fds[0]), str(fds[1])]
+        if bubblewrap_works():
+            command = bwrap_args([workdir, home], workdir, env) + command
+        self.cgroup = new_pids_cgroup(limits.processes) if pids_cgroup_works() else None
+        cgroup = self.cgroup
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            cwd=workdir, env=env, pass_fds=fds, start_new_session=True,
+            preexec_fn=lambda: enter_limits(limits, cgroup))
+
+    def wait(self, seconds: float) -> int | None:
+        try:
+            return self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self, keep: Path | None = None) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.wait(5)
+        if self.cgroup is not None:
+            remove_cgroup(self.cgroup)
+            self.cgroup = None
+
+
+def site_paths() -> list[str]:
     paths = sysconfig.get_paths()
     return list(dict.fromkeys([paths["purelib"], paths["platlib"]]))
 
 
-def _clean_env(workdir: Path) -> dict[str, str]:
-    home = workdir.parent / f"{workdir.name}-home"
-    home.mkdir(exist_ok=True)
+def clean_env(home: Path) -> dict[str, str]:
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(home),
@@ -343,18 +423,9 @@ def _clean_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def _enter_limits(limits: Limits, cgroup: Path | None) -> None:
+def enter_limits(limits: Limits, cgroup: Path | None) -> None:
     """In the child, before exec: join the pids cgroup, then set the rlimits."""
     if cgroup is not None:
         with open(cgroup / "cgroup.procs", "w") as procs:
             procs.write(str(os.getpid()))
-    _apply_rlimits(limits)
-
-
-def _apply_rlimits(limits: Limits) -> None:
-    for name, value in (("RLIMIT_AS", limits.memory_bytes), ("RLIMIT_CPU", limits.cpu_seconds),
-                        ("RLIMIT_FSIZE", limits.file_bytes), ("RLIMIT_NOFILE", limits.open_files),
-                        ("RLIMIT_CORE", 0)):
-        resource.setrlimit(getattr(resource, name), (value, value))
-    # A full log file must not kill the worker: writes past the limit fail with EFBIG instead.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    rlimits.apply(limits.rlimits())

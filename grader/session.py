@@ -2,7 +2,9 @@
 
 A hang or crash in one graded function costs the tests that hit it, not the whole assignment: the
 session starts a fresh worker and reloads the notebook (at most `max_restarts` times). Handles made
-by an earlier worker are refused, never resolved to some other object.
+by an earlier worker are refused, never resolved to some other object. Workers are forked from
+the slot's warm fork server where there is one (grader.forkserver), started from nothing otherwise;
+the session's folder lives in that server's scratch space, the only host folder it can write.
 """
 from __future__ import annotations
 
@@ -11,16 +13,20 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from grader import forkserver
 from grader.errors import CallTimeout, NotebookLoadError, StudentSideError, WorkerUnavailable
-from grader.sandbox import Limits, WorkerProcess, isolation_layers
+from grader.sandbox import Limits, WorkerProcess, isolation_layers, owned_tempdir
 from grader.worker import wire
 
 MAX_SUPPORT_FILE_BYTES = 50 * 1024 * 1024
 
 
 class WorkerSession:
+    """`warm`: modules the worker finds already imported (forked from a warm server, where the
+    sandbox allows one; see grader.forkserver)."""
+
     def __init__(self, cells: list[tuple[str, str]], support_dirs: list[Path],
-                 limits: Limits = Limits(), max_restarts: int = 2):
+                 limits: Limits = Limits(), max_restarts: int = 2, warm: tuple[str, ...] = ()):
         self.cells = cells
         self.support_dirs = support_dirs
         self.limits = limits
@@ -28,7 +34,9 @@ class WorkerSession:
         self.restarts = 0
         self.generation = 0
         self.cell_outcomes: list[dict] = []
-        self._tmp = Path(tempfile.mkdtemp(prefix="grader-submission-"))
+        self._server = forkserver.acquire(warm, limits)
+        self._tmp = (Path(tempfile.mkdtemp(prefix="grader-submission-", dir=self._server.scratch))
+                     if self._server else owned_tempdir("submission"))
         self._worker: WorkerProcess | None = None
         self.isolation = isolation_layers()
 
@@ -52,6 +60,9 @@ class WorkerSession:
         if self._worker is not None:
             self._worker.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._server is not None:
+            forkserver.release(self._server)
+            self._server = None
 
     def log_tail(self) -> str:
         return self._worker.log_tail() if self._worker else ""
@@ -66,7 +77,8 @@ class WorkerSession:
         workdir.mkdir()
         for folder in self.support_dirs:
             _copy_regular_files(folder, workdir)
-        self._worker = WorkerProcess(workdir, self.limits)
+        server = self._server if self._server and not self._server.broken else None
+        self._worker = WorkerProcess(workdir, self.limits, server)
         self._worker.start()
         try:
             doc, _ = self._worker.request("load", self.limits.load_seconds, "노트북 실행",

@@ -1,0 +1,267 @@
+"""Warm workers: a sandboxed fork server per grading slot, so a worker starts in milliseconds.
+
+A worker started from nothing pays for an interpreter and for `import torch` (about 1.5 s of the
+1.7 s a 07_attention submission takes). A fork server is started once per slot, inside the same
+bubblewrap sandbox and resource limits a worker gets, imports the assignment's heavy modules
+(numpy, torch) while it is still single-threaded, and forks one worker per submission
+(`grader/worker/forkserver.py`). What one submission leaves behind never reaches the next:
+
+- processes: between two submissions the server kills and reaps every other process of the
+  sandbox's PID namespace (it is their subreaper), and where the pids cgroup works the host checks
+  that only the server is left;
+- files: the server empties the sandbox's /tmp and /dev/shm (both tmpfs; the rest of /dev and the
+  system are read-only), and the host empties the scratch folder bound into the sandbox, except
+  the folder of the submission still being graded;
+- memory: each worker is a fresh fork of a server that never ran student code, and the server is
+  not dumpable, so a worker cannot read or change it.
+
+A server that dies, hangs or answers wrongly is torn down with its sandbox, and the next submission
+gets a new one. Only where bubblewrap works (the namespace is what makes "kill every other
+process" safe); `GRADER_FORKSERVER=0` starts every worker from nothing, as before.
+"""
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from grader import sandbox
+from grader.worker.forkserver import remove_tree
+
+MAX_IDLE_SERVERS = 2
+START_SECONDS = 60.0
+CONTROL_SECONDS = 10.0
+
+_BOOT = ("import sys; sys.path[:0] = {paths!r}; "
+         "from grader.worker.forkserver import main; main(sys.argv[1:])")
+
+
+class ForkServerError(Exception):
+    pass
+
+
+class ForkServer:
+    """One sandbox with a warm server in it; serves one submission at a time."""
+
+    def __init__(self, warm: tuple[str, ...], limits: sandbox.Limits):
+        self.warm = warm
+        self.limits = limits
+        self.root = sandbox.owned_tempdir("slot")
+        self.scratch = self.root / "scratch"
+        self.scratch.mkdir()
+        self.broken: str | None = None
+        self.process: subprocess.Popen | None = None
+        self.cgroup = (sandbox.new_pids_cgroup(limits.processes + 1)
+                       if sandbox.pids_cgroup_works() else None)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock = ours
+        env = sandbox.clean_env(self.scratch)
+        python = [sys.executable, "-I", "-S", "-c",
+                  _BOOT.format(paths=[str(sandbox.worker_runtime())] + sandbox.site_paths()),
+                  str(theirs.fileno()), *warm]
+        command = sandbox.bwrap_args([self.scratch], self.scratch, env) + python
+        cgroup = self.cgroup
+        with open(self.root / "server.log", "wb") as log:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.scratch, env=env, pass_fds=(theirs.fileno(),), start_new_session=True,
+                preexec_fn=lambda: sandbox.enter_limits(limits, cgroup))
+        theirs.close()
+        try:
+            ready = self._receive(START_SECONDS)
+            if not ready.get("ok"):
+                self.teardown(f"server refused: {ready.get('error')}")
+                raise ForkServerError(self.broken)
+        except ForkServerError:
+            self.close()
+            raise
+        self.baseline = self._cgroup_count()
+
+    # ------------------------------------------------------------------ requests
+
+    def spawn(self, workdir: Path, env: dict, paths: list[str], limits: sandbox.Limits,
+              fds: tuple[int, int, int]) -> "ForkedWorker":
+        answer = self._request({"op": "spawn", "workdir": str(workdir), "env": env,
+                                "path": paths, "limits": limits.rlimits()}, fds)
+        pid = answer.get("pid")
+        if not isinstance(pid, int):
+            self.teardown(f"bad spawn answer {answer!r}")
+            raise ForkServerError(self.broken)
+        return ForkedWorker(self, pid)
+
+    def wait(self, pid: int, seconds: float) -> int | None:
+        try:
+            status = self._request({"op": "wait", "pid": pid, "seconds": seconds},
+                                   timeout=seconds + CONTROL_SECONDS).get("status")
+        except ForkServerError:
+            return None
+        return status if isinstance(status, int) else None
+
+    def clean(self, keep: Path | None) -> None:
+        """No process of the last worker alive, /tmp and /dev/shm and the scratch space empty."""
+        try:
+            self._request({"op": "clean"})
+        except ForkServerError:
+            return
+        if self._cgroup_count() > self.baseline:
+            self.teardown("processes survived the clean-up")
+            return
+        os.chmod(self.scratch, 0o700)
+        _empty(self.scratch, keep)
+
+    def _request(self, request: dict, fds: tuple[int, ...] = (),
+                 timeout: float | None = None) -> dict:
+        if self.broken:
+            raise ForkServerError(self.broken)
+        try:
+            socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
+        except OSError as exc:
+            self.teardown(f"server gone: {exc}")
+            raise ForkServerError(self.broken) from None
+        return self._receive(timeout or CONTROL_SECONDS)
+
+    def _receive(self, timeout: float) -> dict:
+        self.sock.settimeout(timeout)
+        try:
+            message = self.sock.recv(1 << 16)
+            answer = json.loads(message) if message else None
+        except (OSError, ValueError) as exc:  # socket.timeout is an OSError
+            answer, reason = None, f"{type(exc).__name__}: {exc}"
+        else:
+            reason = "server closed its socket"
+        if not isinstance(answer, dict):
+            self.teardown(f"{reason}; server log: {self._log_tail()}")
+            raise ForkServerError(self.broken)
+        return answer
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _log_tail(self) -> str:
+        try:
+            return (self.root / "server.log").read_text(errors="replace")[-1500:]
+        except OSError:
+            return ""
+
+    def _cgroup_count(self) -> int:
+        if self.cgroup is None:
+            return 0
+        try:
+            return len((self.cgroup / "cgroup.procs").read_text().split())
+        except OSError:
+            return 0
+
+    def teardown(self, reason: str) -> None:
+        """Kill the sandbox and everything in it (its PID namespace ends with it)."""
+        if self.broken is None:
+            self.broken = reason
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+        if self.cgroup is not None:
+            sandbox.kill_cgroup(self.cgroup)
+            sandbox.remove_cgroup(self.cgroup)
+            self.cgroup = None
+        self.sock.close()
+
+    def close(self) -> None:
+        self.teardown("closed")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclasses.dataclass
+class ForkedWorker:
+    """A worker forked by a server: stands where a Popen would for a worker started from nothing."""
+    server: ForkServer
+    pid: int
+
+    def wait(self, seconds: float) -> int | None:
+        return self.server.wait(self.pid, seconds)
+
+    def kill(self, keep: Path | None) -> None:
+        self.server.clean(keep)
+
+
+def _empty(folder: Path, keep: Path | None) -> None:
+    for entry in list(folder.iterdir()) if folder.is_dir() else ():
+        if keep is not None and entry == keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            remove_tree(str(entry))
+        else:
+            entry.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------- the pool of this process
+
+_idle: list[ForkServer] = []
+_started: list[ForkServer] = []  # idle or in use: all are closed when this process ends
+_unavailable: dict[tuple, str] = {}
+
+
+def enabled() -> bool:
+    return os.environ.get("GRADER_FORKSERVER", "1") != "0" and sandbox.bubblewrap_works()
+
+
+def acquire(warm: tuple[str, ...], limits: sandbox.Limits) -> ForkServer | None:
+    """An idle server for these modules and limits, a new one, or None (start from nothing)."""
+    key = (warm, limits)
+    if not enabled() or key in _unavailable:
+        return None
+    for server in _idle:
+        if (server.warm, server.limits) == key and not server.broken:
+            _idle.remove(server)
+            return server
+    try:
+        server = ForkServer(warm, limits)
+    except (ForkServerError, OSError) as exc:
+        _unavailable[key] = str(exc)
+        print(f"grader: warm workers unavailable ({exc}); starting each worker from scratch",
+              file=sys.stderr)
+        return None
+    _started.append(server)
+    return server
+
+
+def release(server: ForkServer) -> None:
+    if server.broken:
+        _close(server)
+        return
+    _empty(server.scratch, None)
+    _idle.append(server)
+    while len(_idle) > MAX_IDLE_SERVERS:
+        _close(_idle[0])
+
+
+def _close(server: ForkServer) -> None:
+    server.close()
+    for pool in (_idle, _started):
+        if server in pool:
+            pool.remove(server)
+
+
+def close_all() -> None:
+    while _started:
+        _close(_started[0])
+
+
+def _forget_inherited() -> None:
+    """A forked grading slot must not share its parent's servers (nor their sockets)."""
+    for server in _started:
+        server.sock.close()
+    _idle.clear()
+    _started.clear()
+
+
+atexit.register(close_all)
+os.register_at_fork(after_in_child=_forget_inherited)
+
