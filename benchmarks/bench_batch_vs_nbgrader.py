@@ -5,9 +5,11 @@
 Both grade the same generated class (reference, untouched, half-done and buggy notebooks, repeated
 under different names) with the same hidden tests: `grader` runs the hidden suite against an
 isolated worker; stock nbgrader runs them inside each student's kernel from its autograded-test
-cells (benchmarks/stock_nbgrader.py), every notebook in a fresh kernel. Printed: wall time of each,
-the throughput ratio (nbgrader time / grader time), whether every submission got the same total from
-both, and the per-submission overhead of each beyond the tests' own compute (the reference graded
+cells (benchmarks/stock_nbgrader.py), every notebook in a fresh kernel. `grader` runs twice: with
+warm workers (forked from a fork server that already imported numpy/torch; the default) and cold
+(GRADER_FORKSERVER=0, every worker a new interpreter). Printed: wall time of each, the throughput
+ratio (nbgrader time / grader time), whether every submission got the same total from all three,
+and the per-submission overhead of each beyond the tests' own compute (the reference graded
 in-process, no worker: the anchor measured in this run). CPU is the machine's busy time during each
 run (all processes, sandboxed workers included): quote it only from a quiet machine.
 """
@@ -67,14 +69,18 @@ class Timed:
         self.cpu, self.wall = busy_cpu_seconds() - self.cpu, time.perf_counter() - self.wall
 
 
-def time_grader(submitted: Path, assignment_id: str, jobs: int) -> tuple[Timed, dict[str, float]]:
-    results = submitted.parent / "grader-results"
-    output = submitted.parent / "grader.json"
+def time_grader(submitted: Path, assignment_id: str, jobs: int,
+                warm: bool = True) -> tuple[Timed, dict[str, float]]:
+    """`warm`: workers forked from a fork server (the default); else each started from nothing."""
+    label = "warm" if warm else "cold"
+    results = submitted.parent / f"grader-results-{label}"
+    output = submitted.parent / f"grader-{label}.json"
+    env = dict(os.environ, GRADER_FORKSERVER="1" if warm else "0")
     with Timed() as elapsed:
         subprocess.run([sys.executable, "-m", "grader", "grade", str(submitted), "--assignment",
                         assignment_id, "--jobs", str(jobs), "--results", str(results), "--quiet",
                         "--format", "json", "--output", str(output)],
-                       cwd=ROOT, check=True)
+                       cwd=ROOT, env=env, check=True)
     docs = json.loads(output.read_text(encoding="utf-8"))
     return elapsed, {doc["student"]: doc["score"] for doc in (docs if isinstance(docs, list) else [docs])}
 
@@ -112,26 +118,33 @@ def main() -> int:
         source = assignment.solution.read_text(encoding="utf-8")
         anchor = min(grade_trusted_source(assignment, source, "anchor").duration_s for _ in range(3))
         grader, grader_scores = time_grader(submitted, args.assignment, args.jobs)
+        cold, cold_scores = time_grader(submitted, args.assignment, args.jobs, warm=False)
         nbgrader, nbgrader_scores = time_nbgrader(root / "course", assignment)
 
     n = args.students
-    differ = sorted(s for s in grader_scores
-                    if s not in nbgrader_scores or abs(grader_scores[s] - nbgrader_scores[s]) > 1e-6)
+    def same(score: float, other: float | None) -> bool:
+        return other is not None and abs(score - other) <= 1e-6
+
+    differ = sorted(s for s, score in grader_scores.items()
+                    if not (same(score, nbgrader_scores.get(s)) and same(score, cold_scores.get(s))))
     print(f"class: {n} submissions of {args.assignment}, {os.cpu_count()} cores, grader --jobs {args.jobs}, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"anchor (hidden suite on the reference, in-process): {anchor:.2f} s")
-    for name, run in (("grader grade", grader), ("nbgrader autograde", nbgrader)):
+    for name, run in (("grader grade", grader), ("  workers cold", cold),
+                      ("nbgrader autograde", nbgrader)):
         print(f"{name:19s} {run.wall:7.1f} s wall ({run.wall / n:.2f} s/submission), {run.cpu:7.1f} s CPU "
               f"busy ({run.cpu / n:.2f} s/submission, {run.cpu / n - anchor:+.2f} s beyond the anchor)")
     if differ:
         print(f"scores DIFFER for {len(differ)} of {n} submissions: " + ", ".join(
-            f"{s} grader {grader_scores[s]:g} / nbgrader {nbgrader_scores.get(s, float('nan')):g}"
+            f"{s} grader {grader_scores[s]:g} / cold {cold_scores.get(s, float('nan')):g} / "
+            f"nbgrader {nbgrader_scores.get(s, float('nan')):g}"
             for s in differ[:5]))
     else:
-        print(f"scores identical: {n}/{n} submissions "
+        print(f"scores identical (warm, cold, nbgrader): {n}/{n} submissions "
               f"(totals {sorted(set(round(v, 2) for v in grader_scores.values()))})")
     print(f"throughput ratio (nbgrader / grader): {nbgrader.wall / grader.wall:.1f}x wall, "
-          f"{nbgrader.cpu / grader.cpu:.1f}x CPU")
+          f"{nbgrader.cpu / grader.cpu:.1f}x CPU; warm workers vs cold: "
+          f"{cold.wall / grader.wall:.1f}x wall, {cold.cpu / grader.cpu:.1f}x CPU")
     return 1 if differ else 0
 
 
