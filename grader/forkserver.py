@@ -113,8 +113,14 @@ class ForkServer:
         if self._cgroup_count() > self.baseline:
             self.teardown("processes survived the clean-up")
             return
-        os.chmod(self.scratch, 0o700)
-        _empty(self.scratch, keep)
+        self.empty_scratch(keep)
+
+    def empty_scratch(self, keep: Path | None = None) -> None:
+        try:
+            os.chmod(self.scratch, 0o700)
+            _empty(self.scratch, keep)
+        except OSError as exc:  # this server's folder is then removed with it, never reused
+            self.teardown(f"could not empty the scratch folder: {exc}")
 
     def _request(self, request: dict, fds: tuple[int, ...] = (),
                  timeout: float | None = None) -> dict:
@@ -166,7 +172,10 @@ class ForkServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            self.process.wait()
+            try:
+                self.process.wait(timeout=CONTROL_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
         if self.cgroup is not None:
             sandbox.kill_cgroup(self.cgroup)
             sandbox.remove_cgroup(self.cgroup)
@@ -233,10 +242,12 @@ def acquire(warm: tuple[str, ...], limits: sandbox.Limits) -> ForkServer | None:
 
 
 def release(server: ForkServer) -> None:
+    """Back to the idle pool once its scratch folder is empty; closed if it broke meanwhile."""
+    if not server.broken:
+        server.empty_scratch()
     if server.broken:
         _close(server)
         return
-    _empty(server.scratch, None)
     _idle.append(server)
     while len(_idle) > MAX_IDLE_SERVERS:
         _close(_idle[0])
