@@ -58,8 +58,11 @@ class Assignment:
     def warm_modules(self) -> tuple[str, ...]:
         """The heavy modules the notebook imports, which its workers find already imported."""
         text = self.notebook_spec.read_text(encoding="utf-8")
-        return tuple(name for name in WARMABLE
-                     if re.search(rf"^\s*(import|from)\s+{name}\b", text, re.MULTILINE))
+        imported = {name for name in WARMABLE
+                    if re.search(rf"^\s*(import|from)\s+{name}\b", text, re.MULTILINE)}
+        if "torch" in imported:
+            imported.add("numpy")  # torch imports it anyway; one server then serves both kinds
+        return tuple(name for name in WARMABLE if name in imported)
 
 
 # Imported by a fork server before it forks workers (grader.forkserver): slow to import, safe to

@@ -222,14 +222,16 @@ def enabled() -> bool:
 
 
 def acquire(warm: tuple[str, ...], limits: sandbox.Limits) -> ForkServer | None:
-    """An idle server for these modules and limits, a new one, or None (start from nothing)."""
+    """An idle server with these limits that imported at least these modules (the exact set
+    first), a new one, or None (start from nothing)."""
     key = (warm, limits)
     if not enabled() or key in _unavailable:
         return None
-    for server in _idle:
-        if (server.warm, server.limits) == key and not server.broken:
-            _idle.remove(server)
-            return server
+    fitting = [s for s in _idle if s.limits == limits and set(s.warm) >= set(warm) and not s.broken]
+    if fitting:
+        server = min(fitting, key=lambda s: len(s.warm))
+        _idle.remove(server)
+        return server
     try:
         server = ForkServer(warm, limits)
     except (ForkServerError, OSError) as exc:

@@ -125,3 +125,20 @@ def test_warm_workers_grade_exactly_like_workers_started_from_nothing(tmp_path, 
     warm = grade_all()
     monkeypatch.setenv("GRADER_FORKSERVER", "0")
     assert grade_all() == warm
+
+
+def test_a_submission_needing_fewer_modules_reuses_an_idle_warmer_server():
+    _session("x = 1").close()
+    started = list(forkserver._started)
+    session = _session("def probe():\n    return 1\n", warm=("numpy",))
+    try:
+        assert forkserver._started == started, "a new server was started"
+        assert Student(session).probe() == 1
+    finally:
+        session.close()
+
+
+def test_servers_preload_what_the_assignment_notebook_imports():
+    assert assignments.get("07_attention").warm_modules == ("numpy", "torch")
+    assert assignments.get("12_evaluation").warm_modules == ("numpy",)
+    assert assignments.get("13_agents").warm_modules == ()
