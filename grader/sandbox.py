@@ -106,6 +106,8 @@ _BOOT = ("import sys; sys.path[:0] = {paths!r}; "
 
 BWRAP = shutil.which("bwrap")
 SANDBOXED_UID = 65534
+TMP_BYTES = 256 * 1024**2
+SHM_BYTES = 64 * 1024**2
 
 
 def bwrap_args(writable: list[Path], chdir: Path, env: dict[str, str]) -> list[str]:
@@ -113,7 +115,9 @@ def bwrap_args(writable: list[Path], chdir: Path, env: dict[str, str]) -> list[s
     args = [BWRAP, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", str(SANDBOXED_UID), "--gid", str(SANDBOXED_UID), "--clearenv"]
     # Mount order matters: the private /tmp first, so that binds below /tmp stay visible.
-    args += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm"]
+    # tmpfs lives in RAM and is not covered by RLIMIT_AS: both get a size.
+    args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
+             "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm"]
     for path in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/alternatives"):
         args += ["--ro-bind-try", path, path]
     for path in _python_mounts():

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from grader import selfcheck
+from grader import sandbox, selfcheck
 from grader.assignments import ROOT
 from grader.proxy import Student
 from grader.sandbox import Limits, bubblewrap_works
@@ -134,6 +134,19 @@ def test_a_double_forked_daemon_dies_with_the_sandbox(tmp_path):
     time.sleep(0.5)
     alive = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.strip()
     assert alive == ""
+
+
+@needs_bwrap
+@pytest.mark.parametrize("folder", ["/tmp", "/dev/shm"])
+def test_filling_the_in_memory_folders_stops_at_their_size(attack, folder):
+    """/tmp and /dev/shm are tmpfs, in RAM and outside RLIMIT_AS: many small files must not add up."""
+    student = attack("import os\ndef probe(folder):\n    written = 0\n    try:\n"
+                     "        for i in range(2048):\n"
+                     "            with open(os.path.join(folder, f'fill{i}'), 'wb') as f:\n"
+                     "                f.write(b'x' * 2**20)\n            written += 2**20\n"
+                     "    except OSError:\n        pass\n    return written\n")
+    limit = sandbox.TMP_BYTES if folder == "/tmp" else sandbox.SHM_BYTES
+    assert 0 < student.probe(folder) <= limit
 
 
 @needs_bwrap
