@@ -5,9 +5,9 @@ Started by `grader.forkserver` inside the same bubblewrap sandbox a worker gets 
 It never runs student code itself: each worker is a child forked from it, and that child alone
 loads the notebook. Between two submissions `clean` kills every other process of the sandbox's
 PID namespace and reaps them (this server is their subreaper, so daemons that double-forked come
-back to it), so nothing a submission started is alive when the next one is forked. Files are wiped
-by the host (`grader.forkserver`), which owns the folders bound at /tmp, /dev/shm and the scratch
-space.
+back to it), so nothing a submission started is alive when the next one is forked; then it empties
+/tmp and /dev/shm (the sandbox's only writable places besides the scratch folder bound from the
+host, which the host empties).
 
 The server makes itself non-dumpable, so a worker (same uid, no capabilities) can neither ptrace
 it nor read its memory through /proc. A worker can still signal it; a server that dies, stops or
