@@ -181,12 +181,13 @@ top = torch.topk(torch.softmax(last, -1), 15).indices
 labels = [repr(tokenizer.decode([int(i)])) for i in top]
 panels = {"원래 분포 (T = 1)": last, "top-k (k = 5)": top_k_filter(last, 5),
           "top-p (p = 0.7)": top_p_filter(last, 0.7), "온도 T = 2": apply_temperature(last, 2.0)}
-fig, axes = plt.subplots(1, 4, figsize=(16, 3.5), sharey=True)
+fig, axes = plt.subplots(1, 4, figsize=(16, 4.5), sharey=True)
 for ax, (title, logits) in zip(axes, panels.items()):
-    ax.bar(range(15), torch.softmax(logits, -1)[top].numpy())
-    ax.set_xticks(range(15), labels, rotation=90)
+    ax.barh(range(15), torch.softmax(logits, -1)[top].numpy())
     ax.set_title(title)
-axes[0].set_ylabel(f"'{prompt}' 다음 토큰의 확률")
+axes[0].set_yticks(range(15), labels)
+axes[0].invert_yaxis()  # 확률이 가장 높은 토큰이 맨 위에
+fig.supxlabel(f"'{prompt}' 다음 토큰의 확률")
 fig.tight_layout()
 plt.show()
 
