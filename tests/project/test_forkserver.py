@@ -142,3 +142,13 @@ def test_servers_preload_what_the_assignment_notebook_imports():
     assert assignments.get("07_attention").warm_modules == ("numpy", "torch")
     assert assignments.get("12_evaluation").warm_modules == ("numpy",)
     assert assignments.get("13_agents").warm_modules == ()
+
+
+def test_a_server_that_cannot_start_leaves_the_submission_to_a_cold_worker(capfd):
+    session = _session("def probe():\n    return 7\n", warm=("no_such_module_for_the_server",))
+    try:
+        assert session._server is None
+        assert Student(session).probe() == 7
+    finally:
+        session.close()
+    assert "warm workers unavailable" in capfd.readouterr().err
