@@ -1,27 +1,15 @@
 """SoftPrompt: prepends the prompt, extends the mask with ones and the labels with -100; the prompt
 is what trains; initialisation from text cycles / truncates the ids to n_virtual."""
+from pathlib import Path
+
 import pytest
 import torch
 from torch import nn
 
+from grader.assignments import load_module_from
 from grader.checks import assert_close, assert_equal, expect
 
-# Small models built inside the worker from the notebook's given code (08's MiniGPT, GPTClassifier);
-# shape hygiene: vocabulary 13, context 11, d_model 8, 3 blocks, batch 3, length 5, 3 classes.
-VOCAB, N_CTX, D_MODEL, N_LAYERS, N_HEADS, D_FF, N_CLASSES = 13, 11, 8, 3, 2, 12, 3
-
-
-def worker_classifier(student):
-    """The student's GPTClassifier around a MiniGPT (both given code in the notebook)."""
-    gpt = student.MiniGPT(VOCAB, N_CTX, D_MODEL, N_LAYERS, N_HEADS, D_FF)
-    return student.GPTClassifier(gpt, N_CLASSES)
-
-
-def classification_batch(rng):
-    ids = torch.as_tensor(rng.integers(0, VOCAB, (3, 5)))
-    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 1, 1, 0]])
-    labels = torch.as_tensor(rng.integers(0, N_CLASSES, 3))
-    return ids, mask, labels
+small_models = load_module_from(Path(__file__).with_name("small_models.py"), "small_models_10")
 
 
 pytestmark = pytest.mark.cell("test_soft_prompt")
@@ -52,11 +40,11 @@ def test_prompt_tuning_shapes_and_values(student, rng):
 @pytest.mark.points(5)
 def test_prompt_tuning_trainable(student, rng):
     """프롬프트 튜닝에서는 소프트 프롬프트가 학습되고 GPT 본체는 그대로여야 합니다."""
-    classifier = worker_classifier(student)
-    prompt = student.SoftPrompt(4, D_MODEL)
+    classifier = small_models.worker_classifier(student)
+    prompt = student.SoftPrompt(4, small_models.D_MODEL)
     model = student.PromptTunedClassifier(classifier, prompt)
     before = model.state_dict()
-    ids, mask, labels = classification_batch(rng)
+    ids, mask, labels = small_models.classification_batch(rng)
     student.train_steps(model, (ids, mask), labels, 3, 0.05)
     after = model.state_dict()
     expect(not torch.allclose(torch.as_tensor(after["soft_prompt.embedding.weight"]),
