@@ -57,12 +57,17 @@ class Assignment:
     @property
     def warm_modules(self) -> tuple[str, ...]:
         """The heavy modules the notebook imports, which its workers find already imported."""
-        text = self.notebook_spec.read_text(encoding="utf-8")
-        imported = {name for name in WARMABLE
-                    if re.search(rf"^\s*(import|from)\s+{name}\b", text, re.MULTILINE)}
-        if "torch" in imported:
-            imported.add("numpy")  # torch imports it anyway; one server then serves both kinds
-        return tuple(name for name in WARMABLE if name in imported)
+        return _imported_heavy_modules(self.notebook_spec)
+
+
+@functools.cache  # read once per process, not once per graded submission
+def _imported_heavy_modules(notebook_spec: Path) -> tuple[str, ...]:
+    text = notebook_spec.read_text(encoding="utf-8")
+    imported = {name for name in WARMABLE
+                if re.search(rf"^\s*(import|from)\s+{name}\b", text, re.MULTILINE)}
+    if "torch" in imported:
+        imported.add("numpy")  # torch imports it anyway; one server then serves both kinds
+    return tuple(name for name in WARMABLE if name in imported)
 
 
 # Imported by a fork server before it forks workers (grader.forkserver): slow to import, safe to

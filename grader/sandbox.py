@@ -7,14 +7,15 @@ Layers, strongest first (the result's `isolation` field lists those that ran):
 - `bubblewrap`: the worker runs in its own user, PID, IPC, UTS and network namespaces (no network
   at all), as uid 65534 inside, with a read-only system and /dev, a private /tmp and /dev/shm, and
   only the Python installation, a copy of the worker runtime and the submission's own folder
-  mounted: the course folder, the hidden tests and the solutions are not in its filesystem. Killing the bubblewrap
-  process kills every process in the namespace, daemons included. Without bubblewrap (or where
-  user namespaces are denied) the grader still grades with the layers below and says
-  "reduced isolation".
+  mounted: the course folder, the hidden tests and the solutions are not in its filesystem.
+  Killing the bubblewrap process kills every process in the namespace, daemons included. Without
+  bubblewrap (or where user namespaces are denied) the grader still grades with the layers below
+  and says "reduced isolation".
 - `process`: the student's code never shares a process with the grader; results cross as plain data.
 - `pids-cgroup`: where the pids cgroup controller is writable (root), each worker (or each fork
-  server with its one worker) gets its own cgroup with `pids.max`, so a fork bomb stops at a bounded number of processes (RLIMIT_NPROC cannot
-  do this: it does not apply to uids mapped to root).
+  server with its one worker) gets its own cgroup with `pids.max`, so a fork bomb stops at a
+  bounded number of processes (RLIMIT_NPROC cannot do this: it does not apply to uids mapped to
+  root).
 - `rlimits`: address space, CPU seconds, file size, open files, no core dumps; set before any
   student code runs.
 - `deadline`: every request has an absolute deadline; past it the worker and every process it
@@ -73,9 +74,14 @@ def owned_tempdir(kind: str) -> Path:
 @functools.cache
 def _sweep_stale(kind: str) -> None:
     for folder in Path(tempfile.gettempdir()).glob(f"grader-{kind}-*-*"):
-        owner = folder.name.split("-")[2]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+        if _owner_died(folder, 2):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owner_died(folder: Path, position: int) -> bool:
+    """Whether the grader whose pid is part `position` of the "-"-separated name has ended."""
+    owner = folder.name.split("-")[position]
+    return owner.isdigit() and not Path(f"/proc/{owner}").exists()
 
 
 _RUNTIME: Path | None = None
@@ -212,8 +218,7 @@ def _remove_stale_cgroups() -> None:
     """Cgroups left by a grader that was killed (its pid is in the name and no longer runs)."""
     for root in PIDS_CGROUP_ROOTS:
         for folder in root.glob("grader-*-*") if root.is_dir() else ():
-            owner = folder.name.split("-")[1]
-            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            if _owner_died(folder, 1):
                 try:
                     folder.rmdir()
                 except OSError:

@@ -77,8 +77,8 @@ class WorkerSession:
         workdir.mkdir()
         for folder in self.support_dirs:
             _copy_regular_files(folder, workdir)
-        server = self._server if self._server and not self._server.broken else None
-        self._worker = WorkerProcess(workdir, self.limits, server)
+        # A server broken meanwhile refuses to spawn, and the worker then starts from nothing.
+        self._worker = WorkerProcess(workdir, self.limits, self._server)
         self._worker.start()
         try:
             doc, _ = self._worker.request("load", self.limits.load_seconds, "노트북 실행",
