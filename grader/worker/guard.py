@@ -160,9 +160,23 @@ class _GuardingLoader(importlib.abc.Loader):
 
 
 def _library_roots() -> tuple[str, ...]:
-    """Folders whose code is the library's or the worker's own, never the student's."""
+    """Folders whose code is the library's or the worker's own, never the student's.
+
+    The worker runs with `-I -S`, so the virtualenv's site-packages is only on sys.path: every
+    entry counts except the submission's own folder (the working directory), where a student can
+    write modules.
+    """
+    workdir = os.path.realpath(os.getcwd())
     paths = sysconfig.get_paths()
-    roots = {paths.get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-    roots |= {sys.prefix, sys.base_prefix, sys.exec_prefix,
-              os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}
-    return tuple(os.path.realpath(root) + os.sep for root in roots if root)
+    candidates = {paths.get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    candidates |= {sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path,
+                   os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}
+    roots = set()
+    for candidate in candidates:
+        if not candidate or candidate in (".", ""):
+            continue
+        real = os.path.realpath(candidate)
+        if real == workdir or real.startswith(workdir + os.sep) or workdir.startswith(real + os.sep):
+            continue
+        roots.add(real + os.sep)
+    return tuple(sorted(roots))
