@@ -25,6 +25,9 @@ class CourseFileError(ValueError):
 class AssignmentPolicy:
     id: str
     due: dt.datetime | None = None
+    # Modules and calls the graded functions may not use (grader/forbidden.py): "sklearn.metrics",
+    # "torch.nn.functional.gelu", "torch.nn.LayerNorm in layer_norm".
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +52,11 @@ def _policy(assignment_id: str, table: dict, path: Path) -> AssignmentPolicy:
     if due is not None and (not isinstance(due, dt.datetime) or due.tzinfo is None):
         raise CourseFileError(f"{path}: [assignments.{assignment_id}] due must be a date and time "
                               f"with its UTC offset, e.g. 2027-03-09T23:59:00+09:00")
-    return AssignmentPolicy(assignment_id, due=due)
+    forbidden = table.get("forbidden", [])
+    if not isinstance(forbidden, list) or not all(isinstance(item, str) and item.strip() for item in forbidden):
+        raise CourseFileError(f"{path}: [assignments.{assignment_id}] forbidden must be a list of dotted "
+                              f"names, e.g. [\"sklearn.metrics\", \"torch.nn.LayerNorm in layer_norm\"]")
+    return AssignmentPolicy(assignment_id, due=due, forbidden=tuple(item.strip() for item in forbidden))
 
 
 @functools.cache

@@ -26,8 +26,12 @@ class WorkerSession:
     sandbox allows one; see grader.forkserver)."""
 
     def __init__(self, cells: list[tuple[str, str]], support_dirs: list[Path],
-                 limits: Limits = Limits(), max_restarts: int = 2, warm: tuple[str, ...] = ()):
+                 limits: Limits = Limits(), max_restarts: int = 2, warm: tuple[str, ...] = (),
+                 guard: dict | None = None):
+        """`guard`: {"rules": [(name, scope)], "given": [cell labels]} for grader.worker.guard."""
         self.cells = cells
+        self.guard = guard
+        self.forbidden_names = frozenset(name for name, _ in (guard or {}).get("rules", ()))
         self.support_dirs = support_dirs
         self.limits = limits
         self.max_restarts = max_restarts
@@ -82,7 +86,8 @@ class WorkerSession:
         self._worker.start()
         try:
             doc, _ = self._worker.request("load", self.limits.load_seconds, "노트북 실행",
-                                          cells=self.cells, generation=self.generation)
+                                          cells=self.cells, generation=self.generation,
+                                          guard=self.guard)
         except CallTimeout:
             raise NotebookLoadError(
                 f"노트북의 셀들을 실행하는 데 제한 시간({self.limits.load_seconds:g}초)을 넘겼습니다. "
