@@ -251,12 +251,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for message in built.held_back.values():
         print(f"held back: {message}\n", file=sys.stderr)
-    shown = lambda p: p.relative_to(Path.cwd()) if p.is_relative_to(Path.cwd()) else p  # noqa: E731
-    print(f"{shown(built.student)}/: {len(built.included)} assignments ({', '.join(built.included)})")
+    count = len(built.included)
+    print(f"{_shown(built.student)}/: {count} assignment{'s' * (count != 1)} "
+          f"({', '.join(built.included)})")
     if built.zip:
-        print(f"{shown(built.zip)}")
-    print(f"{shown(built.classroom)}/: GitHub Classroom template")
+        print(_shown(built.zip))
+    print(f"{_shown(built.classroom)}/: GitHub Classroom template")
     return 0
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 if __name__ == "__main__":

@@ -334,3 +334,19 @@ def test_asking_for_a_notebook_early_is_refused_unless_allowed(monkeypatch, caps
     assert "07_attention" in error and f"{_due('07_attention'):%Y-%m-%d %H:%M}" in error
     assert "--allow-early-release" in error
     assert not (tmp_path / f"{COURSE_ID}-student").exists()
+
+
+def test_an_embedded_assignment_without_a_due_date_keeps_the_notebook_back(monkeypatch):
+    loaded = course.load()
+    policies = {aid: policy for aid, policy in loaded.assignments.items() if aid != "07_attention"}
+    monkeypatch.setattr(course, "load", lambda: course.Course(
+        loaded.id, loaded.timezone, policies, loaded.title))
+    far_future = _due("12_evaluation") + dt.timedelta(days=3650)
+    with pytest.raises(release_gate.EarlyRelease, match="07_attention.*no due date"):
+        release_gate.check("08_transformer_block", how_to_override="x", at=far_future)
+
+
+def test_a_release_time_without_its_offset_is_an_error(monkeypatch):
+    monkeypatch.setenv(release_gate.NOW_ENV, "2027-04-21T09:00:00")
+    with pytest.raises(ValueError, match="UTC offset"):
+        release_gate.now()
