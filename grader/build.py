@@ -6,8 +6,10 @@
    `solutions/<id>.py` -> the nbgrader source notebook `assignments/<id>/<id>.ipynb`. Points of each
    autograded-test cell come from the hidden suite's markers, so they are declared once.
 2. nbgrader `generate_assignment` -> `release/<id>/` (the student version).
+3. `release/embedded_solutions.json`: which other assignments' graded solutions the release
+   notebook carries as given code (grader/embedded.py), what the release gate reads.
 
-`tests/project/test_generated_in_sync.py` rebuilds both and compares them with what is committed.
+`tests/project/test_generated_in_sync.py` rebuilds all three and compares them with what is committed.
 """
 from __future__ import annotations
 
@@ -259,8 +261,11 @@ def _venv_tools_on_path() -> None:
 
 
 def build(assignment: Assignment) -> None:
+    from grader import embedded
+
     write_source_notebook(assignment)
     generate_release(assignment, assignment.release_dir.parent)
+    embedded.update_record([assignment.id])
 
 
 def main(argv: list[str] | None = None) -> int:

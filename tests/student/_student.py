@@ -14,14 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"  # the CI artifacts
 
 
-def filled_notebook(assignment) -> nbformat.NotebookNode:
-    """The release notebook with every solution cell holding the reference code (markers removed),
-    i.e. what a student who solved everything has, release metadata and checksums untouched.
+def filled_notebook(assignment, release: Path | None = None) -> nbformat.NotebookNode:
+    """The release notebook (by default release/<id>/<id>.ipynb; or its copy in the student
+    distribution) with every solution cell holding the reference code (markers removed), i.e. what
+    a student who solved everything has, release metadata and checksums untouched.
 
     The reference code comes from the committed source notebook (assignments/<id>/<id>.ipynb,
     which tests/project/test_generated_in_sync.py keeps equal to a fresh build; building it here
     again cost about a second per notebook)."""
-    release = nbformat.read(assignment.release_notebook, as_version=4)
+    release = nbformat.read(release or assignment.release_notebook, as_version=4)
     reference = {cell.metadata["nbgrader"]["grade_id"]: cell.source
                  for cell in nbformat.read(assignment.source_notebook, as_version=4).cells
                  if cell.metadata.get("nbgrader", {}).get("solution")}
