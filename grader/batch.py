@@ -122,12 +122,7 @@ def _grade_one(submission: Submission, results: Path | None,
             result.notebook = escape_name(str(submission.notebook))
         result.notes[:0] = [note for note in submission.notes if note not in result.notes]
     except Exception:  # noqa: BLE001 — one submission's grader failure must not end the batch
-        detail = traceback.format_exc()
-        print(f"grader: internal error grading {submission.student} {submission.assignment}:\n"
-              f"{detail}", file=sys.stderr)
-        tests = suite.all_failed(assignment, GRADER_FAILED, detail)
-        return Result(assignment.id, submission.student, tests, [], 0.0,
-                      notes=[GRADER_FAILED], detail=detail), False
+        return _grader_failed(submission, traceback.format_exc()), False
     if results is not None:
         doc = result.to_dict(instructor=True)
         doc["notebook_sha256"] = digest
@@ -163,6 +158,16 @@ def _slot_started() -> None:
     from grader import forkserver
 
     multiprocessing.util.Finalize(None, forkserver.close_all, exitpriority=10)
+
+
+def _grader_failed(submission: Submission, detail: str) -> Result:
+    from grader import assignments, suite
+
+    print(f"grader: internal error grading {submission.student} {submission.assignment}:\n"
+          f"{detail}", file=sys.stderr)
+    tests = suite.all_failed(assignments.get(submission.assignment), GRADER_FAILED, detail)
+    return Result(submission.assignment, submission.student, tests, [], 0.0,
+                  notes=[GRADER_FAILED], detail=detail)
 
 
 def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | None = None,
@@ -206,7 +211,11 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
             futures = {pool.submit(_grade_one, mine[index], results,
                                    graded_by[mine[index].assignment]): index for index in todo}
             for future in concurrent.futures.as_completed(futures):
-                done(futures[future], future.result())
+                index = futures[future]
+                try:
+                    done(index, future.result())
+                except Exception as exc:  # noqa: BLE001 — a slot died (BrokenProcessPool)
+                    done(index, (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"), False))
     bar.close()
     changes = []
     for index, (doc, reasons) in sorted(stale.items()):

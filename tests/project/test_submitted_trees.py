@@ -394,3 +394,42 @@ def test_hostile_folder_names_are_escaped_in_every_output(hostile):
             text = path.read_text("utf-8")
             assert "\x1b" not in text and "\\udce9" not in text, path
     assert "\x1b" not in hostile["stderr"]
+
+
+# ----------------------------------------------------------------------------- grader failures
+
+def _stub_grade(crash_on):
+    def grade_notebook(path, assignment, student, limits=None):
+        from grader import suite
+        from grader.score import Result
+
+        if student == crash_on[0]:
+            os._exit(3) if crash_on[1] == "exit" else 1 / 0
+        test = suite.TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
+                                 status="passed")
+        return Result(assignment.id, student, [test], ["stub"], 0.0)
+    return grade_notebook
+
+
+@pytest.mark.parametrize("how, jobs", [("raise", 1), ("exit", 2)])
+def test_a_grader_failure_costs_its_rows_never_the_batch_and_is_retried(tmp_path, monkeypatch,
+                                                                        capsys, how, jobs):
+    from grader import batch, grade, selfcheck
+
+    for student in ("alice", "bob", "carol"):
+        put(tmp_path, f"submitted/{student}/{AID}/{AID}.ipynb")
+    monkeypatch.setattr(selfcheck, "check", lambda log: True)
+    monkeypatch.setattr(batch, "_write_plot", lambda results, path: None)
+    results = tmp_path / "results"
+    args = ["grade", str(tmp_path / "submitted"), "--results", str(results), "--jobs", str(jobs),
+            "--quiet"]
+    monkeypatch.setattr(grade, "grade_notebook", _stub_grade(("bob", how)))
+    assert cli.main(args) == 1
+    rows = {row["student"]: row for row in _gradebook(results)}
+    assert set(rows) == {"alice", "bob", "carol"} and "grader error" in rows["bob"]["notes"]
+    assert not (results / AID / "bob.json").exists()
+    assert "internal error grading bob" in capsys.readouterr().err
+    monkeypatch.setattr(grade, "grade_notebook", _stub_grade((None, how)))
+    assert cli.main(args) == 0
+    assert {row["student"]: row["score"] for row in _gradebook(results)} == \
+        {"alice": "1", "bob": "1", "carol": "1"}
