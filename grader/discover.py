@@ -105,8 +105,9 @@ def shown(name: str) -> str:
 
 def assignment_named(name: str, known: list[str], is_file: bool) -> tuple[str, bool] | None:
     """(assignment id, exact) that a file or folder name stands for, browser copies tolerated."""
-    base = name.split(".", 1)[0] if is_file else name
-    folded = base.casefold()
+    if is_file:  # a notebook by its stem; any other file by what precedes its first dot
+        name = name[:-len(".ipynb")] if name.lower().endswith(".ipynb") else name.split(".", 1)[0]
+    folded = name.casefold()
     for assignment_id in sorted(known, key=len, reverse=True):
         if folded == assignment_id.casefold():
             return assignment_id, True

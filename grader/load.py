@@ -95,7 +95,7 @@ def json_depth(data: bytes) -> int:
     if not brackets:
         return 0
     codes = np.frombuffer(brackets, dtype=np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1).astype(np.int32)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), np.int8(1), np.int8(-1))
     return int(np.cumsum(steps, dtype=np.int32).max())
 
 
