@@ -33,7 +33,7 @@ def grade_paths(submissions, *, progress: bool, jobs: int = 1, results: Path | N
 def _cmd_grade(args) -> int:
     path = Path(args.path)
     if not os.path.lexists(path):
-        print(f"grader: {discover.shown(str(path))}: no such file or directory", file=sys.stderr)
+        print(f"grader: {discover.escape_name(str(path))}: no such file or directory", file=sys.stderr)
         return 2
     sandbox.requested_sandbox()  # an unknown GRADER_SANDBOX is refused before anything runs
     from grader import batch

@@ -346,13 +346,14 @@ def _discover_tree(root: Path, assignment_id: str | None, known: list[str]) -> D
     for name, path, kind in _entries(root):
         if kind == "directory":
             if name == "submitted":
-                raise DiscoveryError(f"{shown(str(root))} looks like a course folder; grade the "
-                                     f"student folders in {shown(str(root / name))}")
+                raise DiscoveryError(f"{escape_name(str(root))} looks like a course folder; grade "
+                                     f"the student folders in {escape_name(str(root / name))}")
             if name in known:
                 raise DiscoveryError(
-                    f"{shown(root.name)}/{name}/ is an assignment folder, so {shown(str(root))} looks "
-                    f"like one student's folder; pass the submitted/ folder that holds the student "
-                    f"folders (submitted/<student>/<assignment>/), or one notebook file")
+                    f"{escape_name(root.name)}/{name}/ is an assignment folder, so "
+                    f"{escape_name(str(root))} looks like one student's folder; pass the submitted/ "
+                    f"folder that holds the student folders (submitted/<student>/<assignment>/), "
+                    f"or one notebook file")
             students.setdefault(name, []).extend(_student_items(path, known))
             continue
         lms = lms_name(name)
@@ -371,14 +372,15 @@ def _discover_tree(root: Path, assignment_id: str | None, known: list[str]) -> D
 
     wanted = _assignments_of(students, assignment_id)
     if not students:
-        hint = (f"; to grade one of its notebooks: grader grade {shown(str(root / top_notebooks[0]))}"
+        hint = (f"; to grade one of its notebooks: grader grade "
+                f"{escape_name(str(root / top_notebooks[0]))}"
                 if top_notebooks else "")
-        raise DiscoveryError(f"no student folders or LMS downloads in {shown(str(root))} "
+        raise DiscoveryError(f"no student folders or LMS downloads in {escape_name(str(root))} "
                              f"(layout: submitted/<student>/<assignment>/<notebook>.ipynb){hint}")
     if not wanted:
         raise DiscoveryError(
-            f"cannot tell which assignment the submissions in {shown(str(root))} are for (no folder "
-            f"or notebook is named for one); pass --assignment ID (known: {', '.join(known)})")
+            f"cannot tell which assignment the submissions in {escape_name(str(root))} are for "
+            f"(no folder or notebook is named for one); pass --assignment ID (known: {', '.join(known)})")
     submissions = [
         _submission(escape_name(student), assignment, items, only_assignment=len(wanted) == 1)
         for assignment in sorted(wanted)

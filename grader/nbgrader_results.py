@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = write_tests_csv(results_root, sys.stdout)
     print(f"{rows} rows", file=sys.stderr)
     for assignment, students in stale_results(results_root).items():
-        names = ", ".join(students[:10]) + (f" and {len(students) - 10} more" if len(students) > 10 else "")
+        more = f" and {len(students) - 10} more" if len(students) > 10 else ""
+        names = ", ".join(students[:10]) + more
         print(f"{assignment}: {len(students)} results were graded by another hidden suite, reference "
               f"or grader ({names}); regrade with `nbgrader autograde {assignment} --force`",
               file=sys.stderr)

@@ -48,7 +48,8 @@ def stub_grade(path, assignment, student, limits=None):
     return Result(assignment.id, student, [test], ["stub"], 0.0, notes=list(loaded.notes))
 
 
-CONTENTS = ("good", "good", "good", "broken-json", "deep", "no-cells", "symlink", "fifo", "folder", "empty")
+CONTENTS = ("good", "good", "good", "broken-json", "deep", "no-cells", "symlink", "fifo", "folder",
+            "empty")
 NAMES = (f"{AID}.ipynb", f"{AID} (1).ipynb", f"{AID}-2.ipynb", "homework.ipynb", f"{AID}.py",
          "notes.txt", f"{AID}.ipynb.txt")
 PLACES = ("assignment-folder", "copied-folder", "student-folder", "nested", "other-assignment")
@@ -64,7 +65,7 @@ student_name = st.one_of(st.sampled_from(ODD_NAMES), st.sampled_from(BYTE_NAMES)
 # canonical: a notebook in nbgrader's own place and name, written first (None: none there)
 canonical = st.one_of(st.none(), st.integers(1, 100))
 trees = st.lists(st.tuples(student_name, canonical, st.lists(item, max_size=5)), min_size=1, max_size=6,
-                 unique_by=lambda entry: os.fsencode(entry[0]) if isinstance(entry[0], str) else entry[0])
+                 unique_by=lambda entry: os.fsencode(entry[0]))
 extras = st.lists(st.sampled_from(("stray-file", "link-to-student", "top-fifo", "hidden")),
                   unique=True, max_size=3)
 
