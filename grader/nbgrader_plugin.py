@@ -106,7 +106,7 @@ class EngineGrades(NbGraderPreprocessor):
         submitted = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
                                                info["assignment"]), f"{info['notebook']}.ipynb")
         result = grade_notebook(submitted, assignments.get(info["assignment"]), info["student"])
-        save_result(result, Path(coursedir.root) / self.results_directory)
+        save_result(result, Path(coursedir.root) / self.results_directory, notebook=submitted)
         self.log.info("engine: %s %s %g / %g (%s)", info["student"], info["assignment"],
                       result.score, result.max_score, ", ".join(result.isolation) or "no isolation")
 

@@ -11,6 +11,14 @@ import xml.etree.ElementTree as ET
 from grader.score import Result
 
 FORMATS = ("table", "json", "md", "junit", "gradescope")
+_CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+
+
+def csv_cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading = + - @ (a formula) gets a quote in
+    front, and control characters other than tab and newlines are dropped."""
+    text = str(value).translate(_CONTROL)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def render(results: list[Result], fmt: str) -> str:

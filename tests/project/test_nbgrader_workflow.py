@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, course, embedded, release_gate
+from grader import assignments, course, embedded, fingerprint, release_gate
 from grader.build import build_notebook
 from grader.nbgrader_results import RESULTS_DIR
 from grader.samples import submissions_for
@@ -256,6 +256,10 @@ def test_gradebook_totals_equal_grader_grade_test_by_test(courses):
             saved = json.loads((course / RESULTS_DIR / AID / f"{student}.json").read_text("utf-8"))
             assert [(t["name"], t["points"], t["status"]) for t in saved["tests"]] == \
                 [(t["name"], t["points"], t["status"]) for t in doc["tests"]], student
+            # The same record of what graded it as `grader grade --results` keeps.
+            submitted = course / "submitted" / student / AID / f"{AID}.ipynb"
+            assert saved["notebook_sha256"] == fingerprint.notebook_sha256(submitted), student
+            assert saved["graded_by"] == fingerprint.graded_by(assignments.get(AID)), student
     assert reference["erin"]["score"] == 0
 
 
