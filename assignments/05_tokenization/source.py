@@ -166,9 +166,11 @@ print("바이트열로는 b'st' < b'z' :", b"st" < b"z", "/ id로는 256('st') >
 # ### 연습 2: `train_bpe(text, vocab_size, special_tokens=())`
 # 1. 특수 토큰(예: `"<|endoftext|>"`)을 텍스트에서 잘라 내고(학습에 쓰지 않음), 남은 조각들을
 #    `pretokenize`로 나눠 사전 토큰의 빈도를 셉니다. 특수 토큰 양쪽의 텍스트는 서로 이어지지 않습니다.
-# 2. 병합 수 = `vocab_size − 256 − len(special_tokens)`. 쌍이 더 없으면 일찍 멈춥니다.
+# 2. 병합 수 = `vocab_size − 256 − len(special_tokens)`. 쌍이 더 없으면 일찍 멈춥니다(빈 텍스트면 병합 없음).
+#    `vocab_size`가 `256 + len(special_tokens)`보다 작으면 `ValueError`를 내세요.
 # 3. 반환: `vocab` = `{id: bytes}` (0–255는 한 바이트, 그다음은 병합 순서대로, 특수 토큰은 그 뒤에
-#    주어진 순서대로 UTF-8 바이트), `merges` = 만든 순서대로의 `(bytes, bytes)` 리스트.
+#    주어진 순서대로 UTF-8 바이트; 일찍 멈췄다면 실제 병합 수 다음 id부터), `merges` = 만든 순서대로의
+#    `(bytes, bytes)` 리스트. 넘겨받은 `special_tokens` 리스트는 바꾸지 마세요(정렬이 필요하면 `sorted`로 복사).
 #
 # 아래 셀에는 `train_bpe`와 함께 도우미들(`_count_pretokens`, `_split_on_special_tokens`, `_count_pairs`,
 # `_apply_merge`, `_merge_word`, `_LargestFirst`)의 시그니처와 설명이 있습니다. 도우미를 채워 `train_bpe`에서
@@ -215,7 +217,8 @@ print("이어 붙인 뒤 디코딩:", b"".join(pieces).decode("utf-8", errors="r
 # ### 연습 3: `BPETokenizer(vocab, merges, special_tokens=())`
 # `encode(text) -> list[int]`와 `decode(ids) -> str`를 만드세요. 유니코드 정규화는 하지 않습니다.
 # 같은 바이트열을 가진 id가 여럿이면 가장 작은 id를 쓰고, 특수 토큰은 vocab에서 자기 바이트열의 id를
-# 찾아 씁니다. `_split_on_special_tokens`와 `_merge_word`(연습 2)를 다시 써도 좋습니다. 도우미 `_apply_merges`는
+# 찾아 씁니다. vocab에 없는 특수 토큰을 받으면 `ValueError`를 내세요. 넘겨받은 `vocab`, `merges`, `special_tokens`는
+# 바꾸지 마세요(고칠 것이 있으면 복사본에). `_split_on_special_tokens`와 `_merge_word`(연습 2)를 다시 써도 좋습니다. 도우미 `_apply_merges`는
 # 사전 토큰 하나의 바이트열에 병합을 rank 순서대로 적용합니다.
 
 # %% solution=["BPETokenizer", "_apply_merges"]

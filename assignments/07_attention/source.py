@@ -11,6 +11,10 @@
 # 3. 어텐션 가중치 `attention_weights`와 스케일드 닷-프로덕트 어텐션 `scaled_dot_product_attention`
 # 4. 멀티 헤드 셀프 어텐션 `MultiHeadSelfAttention`
 #
+# 여러분의 함수와 모듈은 PyTorch의 것과 **값, dtype, 기울기**까지 같아야 합니다. float64 입력에는 float64 결과를
+# 돌려주고, torch 연산만으로 계산해 자동 미분이 기울기를 구할 수 있게 하세요(`.detach()`, `.numpy()`, `.item()`,
+# `torch.no_grad()`로 계산 그래프를 끊지 마세요). 입력 텐서는 바꾸지 말고 새 텐서를 돌려주세요.
+#
 # 마지막에는 여러분의 코드로 이 과정이 직접 사전 학습한 작은 한국어 GPT의 어텐션을 재현하고, "나는 사과를 먹었다"의
 # 어텐션 맵을 층과 헤드마다 그려 봅니다.
 #
@@ -70,6 +74,7 @@ print("최댓값을 뺀 뒤:", torch.exp(shifted) / torch.exp(shifted).sum())
 # ### 연습 1: `softmax(x, dim=-1)`
 # `dim` 축을 따라 안정된 소프트맥스를 계산하세요. `torch.softmax`를 그대로 부르지 말고
 # `amax`(또는 `max`), `exp`, `sum`으로 직접 만드세요. `keepdim=True`가 브로드캐스팅을 도와줍니다.
+# 입력 `x`는 바꾸지 마세요(`x -= ...` 대신 `shifted = x - ...`).
 
 # %% solution=["softmax"]
 

@@ -15,6 +15,11 @@
 # 4. 블록을 쌓은 언어 모델 `MiniGPT` (출력 헤드와 토큰 임베딩의 가중치 공유)
 # 5. 파라미터 수 공식 `count_parameters`
 #
+# 여러분의 함수와 모듈은 PyTorch의 것(`nn.LayerNorm`, `nn.GELU`, `nn.TransformerEncoderLayer`)과 **값, dtype,
+# 기울기**까지 같아야 합니다. float64 입력과 가중치에는 float64 결과를 돌려주고, torch 연산만으로 계산해 자동 미분이
+# 모든 파라미터의 기울기를 구할 수 있게 하세요(`.detach()`, `.numpy()`, `.item()`, `.data`, `torch.no_grad()`로 계산
+# 그래프를 끊지 마세요). 입력 텐서는 바꾸지 말고 새 텐서를 돌려주세요.
+#
 # 여기서 만드는 `MiniGPT`가 이 과정에서 한국어 텍스트로 사전 학습해 09~11 과제에서 쓰는 모델의 구조입니다.
 #
 # ## 개요
