@@ -22,7 +22,7 @@ def ids_with_repeats(rng, vocab, shape):
 # ----------------------------------------------------------------------------- lookup
 
 @pytest.mark.cell("test_embedding_lookup")
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_lookup_is_exact_row_selection(student, rng):
     """임베딩 조회 결과가 weight[ids]와 정확히 같아야 합니다."""
     weight = randn(rng, 9, 5, dtype=np.float64) * 1e3 + 1e-3
@@ -105,7 +105,7 @@ def test_pe_row0(student):
 
 
 @pytest.mark.cell("test_sinusoidal_positions")
-@pytest.mark.points(10)
+@pytest.mark.points(8)
 def test_sinusoidal_values(student):
     """사인파 위치 인코딩 값이 공식과 다릅니다."""
     assert_close(torch.as_tensor(student.sinusoidal_positions(5, 8))[3], _formula(5, 8)[3], atol=1e-5,
@@ -123,10 +123,20 @@ def test_sinusoidal_shape_t_not_d(student):
                  hint="행은 위치(t개), 열은 차원(d개)입니다. 두 축이 바뀌지 않았는지 확인하세요.")
 
 
+@pytest.mark.cell("test_sinusoidal_positions")
+@pytest.mark.points(2)
+def test_sinusoidal_odd_number_of_pairs(student):
+    """d/2가 홀수인 차원(d = 10)과 위치 하나(t = 1)에서도 사인파 위치 인코딩을 공식과 비교합니다."""
+    for t, d in ((13, 10), (1, 6)):
+        assert_close(student.sinusoidal_positions(t, d), _formula(t, d), atol=1e-5,
+                     hint="d가 4의 배수가 아니거나(d = 10) 위치가 하나뿐일 때(t = 1) 값이 공식과 다릅니다. 쌍의 개수는 "
+                          "d/2이고, 각 쌍 i의 각도는 p / 10000^(2i/d)입니다.")
+
+
 # ----------------------------------------------------------------------------- RoPE
 
 @pytest.mark.cell("test_apply_rope")
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_rope_hand_values(student):
     """간단한 벡터의 RoPE 결과가 기대와 다릅니다."""
     x = torch.tensor([[[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0]]])
@@ -139,7 +149,7 @@ def test_rope_hand_values(student):
 
 
 @pytest.mark.cell("test_apply_rope")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_rope_matches_reference(student, ref, rng):
     """RoPE 결과가 기대와 다릅니다."""
     x = randn(rng, 2, 3, 6, 8)
@@ -163,7 +173,7 @@ def test_rope_token_positions(student, ref, rng):
 
 
 @pytest.mark.cell("test_apply_rope")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_rope_relative_property(student, rng):
     """RoPE를 적용한 q·k는 두 위치의 차이에만 의존해야 합니다."""
     q, k = randn(rng, 1, 8, dtype=np.float64), randn(rng, 1, 8, dtype=np.float64)
@@ -185,6 +195,17 @@ def test_rope_theta_argument(student, ref, rng):
     assert_close(student.apply_rope(x, positions, theta=100.0), ref.apply_rope(x, positions, theta=100.0),
                  atol=1e-5, hint="(다른 RoPE 테스트도 실패했다면 그것부터 고치세요.) 각도의 밑(base)은 theta "
                                  "인자입니다. 10000을 고정해서 쓰지 마세요.")
+
+
+@pytest.mark.cell("test_apply_rope")
+@pytest.mark.points(3)
+def test_rope_positions_per_example(student, ref, rng):
+    """예제마다 다른 위치((B, T) 모양의 positions, x.shape[:-1]로 브로드캐스트)로 회전하는지 확인합니다."""
+    x = randn(rng, 2, 4, 6)
+    positions = torch.tensor([[0, 1, 2, 3], [7, 3, 11, 5]])
+    assert_close(student.apply_rope(x, positions), ref.apply_rope(x, positions), atol=1e-5,
+                 hint="positions가 (B, T) 모양이면 예제(배치)마다 자기 위치로 회전해야 합니다. 첫 예제의 위치를 "
+                      "모두에 쓰지 말고, 각도 (..., T, d/2)를 positions의 모양 그대로 브로드캐스트하세요.")
 
 
 # ----------------------------------------------------------------------------- cosine similarity
@@ -218,7 +239,7 @@ def _weights_with_varied_norms(rng):
 
 
 @pytest.mark.cell("test_nearest_neighbors")
-@pytest.mark.points(10)
+@pytest.mark.points(8)
 def test_nearest_neighbors_match_reference(student, ref, rng):
     """최근접 이웃이 기대와 다릅니다."""
     weight = _weights_with_varied_norms(rng)
@@ -231,7 +252,7 @@ def test_nearest_neighbors_match_reference(student, ref, rng):
 
 
 @pytest.mark.cell("test_nearest_neighbors")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_nearest_neighbors_exclude_itself(student, rng):
     """자기 자신은 이웃에서 빠져야 합니다."""
     weight = _weights_with_varied_norms(rng)
@@ -240,3 +261,18 @@ def test_nearest_neighbors_exclude_itself(student, rng):
     expect(len(got) == 5, "정확히 k개의 id를 돌려주세요.")
     expect(4 not in got, "자기 자신(index)은 이웃에서 빼야 합니다.")
     expect(got[0] == 11, "방향이 같은 토큰(코사인 유사도 1)이 가장 먼저 나와야 합니다. 유사도가 큰 순서로 정렬했나요?")
+
+
+@pytest.mark.cell("test_nearest_neighbors")
+@pytest.mark.points(4)
+def test_nearest_neighbors_k_up_to_all_others_and_weight_untouched(student, ref, rng):
+    """k = V − 1이면 자기 자신을 뺀 모든 토큰을 유사도 순서로 돌려주는지, weight를 바꾸지 않는지 확인합니다."""
+    weight = _weights_with_varied_norms(rng)[:7]
+    weight[5] = -2.0 * weight[2]  # the opposite direction: cosine -1, the last neighbour of token 2
+    got, after, _ = student.call_with_args("nearest_neighbors", weight, 2, 6)
+    assert_equal([int(i) for i in got], ref.nearest_neighbors(weight, 2, 6),
+                 hint="k가 V − 1이면 자기 자신을 뺀 토큰 모두를 코사인 유사도가 큰 것부터 돌려줘야 합니다(방향이 반대인 "
+                      "토큰은 맨 끝). 자기 자신을 빼는 값으로 -1 같은 유한한 수를 쓰지 말고 -∞를 쓰거나 아예 빼세요.")
+    assert_close(torch.as_tensor(after[0]), weight, atol=0.0,
+                 hint="nearest_neighbors가 weight를 바꿨습니다. 행을 정규화하거나 자기 자신을 가릴 때 weight /= ... 같은 "
+                      "제자리 연산 대신 새 텐서를 만드세요.")
