@@ -126,7 +126,7 @@ def _explain(excinfo, doc: str, report) -> tuple[str, str]:
             f"과제 설명과 같은지 확인하세요.", detail)
 
 
-def _pytest_args(assignment: Assignment) -> list[str]:
+def _pytest_args(assignment: Assignment, exitfirst: bool = False) -> list[str]:
     suite = assignment.hidden_suite
     # Plugins a hidden suite never needs cost time in every submission's session: the
     # unraisable/thread-exception hooks alone run gc.collect() several times per session.
@@ -136,16 +136,16 @@ def _pytest_args(assignment: Assignment) -> list[str]:
     disabled = [arg for name in unused for arg in ("-p", f"no:{name}")]
     return [str(suite), *disabled,
             "-c", os.devnull, "--rootdir", str(suite), "--confcutdir", str(suite),
-            "--import-mode=importlib", "-o", "python_files=test_*.py"]
+            "--import-mode=importlib", "-o", "python_files=test_*.py", *(["-x"] if exitfirst else [])]
 
 
-def _run_pytest(assignment: Assignment, plugin: _SuitePlugin) -> None:
+def _run_pytest(assignment: Assignment, plugin: _SuitePlugin, exitfirst: bool = False) -> None:
     # No third-party plugins: the hidden suite's behaviour must not depend on what is installed.
     previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
         with contextlib.redirect_stdout(io.StringIO()) as output:
-            code = pytest.main(_pytest_args(assignment), plugins=[plugin, plugin.fixtures])
+            code = pytest.main(_pytest_args(assignment, exitfirst), plugins=[plugin, plugin.fixtures])
     finally:
         if previous is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
@@ -174,11 +174,14 @@ def points_per_cell(assignment: Assignment) -> dict[str, float]:
     return totals
 
 
-def run_suite(assignment: Assignment, student, cell: str | None = None) -> list[TestOutcome]:
-    """Run the hidden suite (only the tests of graded cell `cell`, if given) against `student`."""
+def run_suite(assignment: Assignment, student, cell: str | None = None,
+              exitfirst: bool = False) -> list[TestOutcome]:
+    """Run the hidden suite (only the tests of graded cell `cell`, if given) against `student`.
+
+    `exitfirst` stops at the first failed test (mutation testing only asks whether one fails)."""
     plugin = _SuitePlugin(student=student, ref=load_solution(assignment.id), collect_only=False,
                           cell=cell)
-    _run_pytest(assignment, plugin)
+    _run_pytest(assignment, plugin, exitfirst)
     outcomes = list(plugin.outcomes.values())
     for outcome in outcomes:
         if outcome.status == "failed" and not outcome.message:
