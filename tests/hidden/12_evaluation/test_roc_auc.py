@@ -39,7 +39,9 @@ def test_roc_thresholds_start_at_infinity_and_descend(student, ref, rng):
 def test_auc_counts_tied_scores_as_half(student):
     """동점인 양성-음성 쌍은 AUC에서 절반으로 계산되어야 합니다."""
     assert_close(student.roc_auc_score([0, 1, 1, 0, 1], [0.3, 0.3, 0.8, 0.1, 0.6]), 5.5 / 6, atol=1e-12,
-                 hint="점수가 같은 양성-음성 쌍은 ½로 계산해야 합니다. '>'로만 비교하지 않았나요?")
+                 hint="점수가 같은 양성-음성 쌍은 ½로 셉니다.",
+                 likely={"점수가 같은 양성-음성 쌍을 0으로 셌습니다('>'로만 비교): ½로 세세요.": 5 / 6,
+                         "점수가 같은 양성-음성 쌍을 1로 셌습니다('>='로 비교): ½로 세세요.": 1.0})
 
 
 @pytest.mark.points(5)
