@@ -29,8 +29,7 @@ def test_lookup_is_exact_row_selection(student, rng):
     ids = ids_with_repeats(rng, 9, (3, 4))
     got = student.embedding_lookup(weight, ids)
     assert_close(got, weight[ids], atol=0.0,
-                 hint="weight[ids]처럼 인덱싱으로 행을 꺼내세요. 원-핫 벡터를 float32로 만들어 곱하면 dtype과 값이 "
-                      "달라집니다.")
+                 hint="weight[ids]처럼 각 id의 행을 그대로 꺼냅니다 (값과 dtype이 weight와 같음).")
     expect(torch.as_tensor(got).dtype == torch.float64, "조회 결과의 dtype은 weight와 같아야 합니다.")
 
 
@@ -56,8 +55,8 @@ def test_grad_matches_nn_embedding(student, rng):
     grad_output = randn(rng, 3, 6, 5)
     emb(ids).backward(grad_output)
     assert_close(student.embedding_grad(grad_output, ids, 8), emb.weight.grad, atol=1e-5,
-                 hint="각 id의 행에 그 id가 나온 모든 위치의 기울기를 더하세요. 같은 id가 여러 번 나오면 누적해야 "
-                      "합니다(grad[ids] = ... 는 덮어씁니다; index_add_나 반복문으로 더하세요).")
+                 hint="각 id의 행에는 그 id가 나온 모든 위치의 기울기를 더합니다 (같은 id가 여러 번 나오면 "
+                      "누적, 예: index_add_).")
 
 
 @pytest.mark.cell("test_embedding_grad")

@@ -121,10 +121,10 @@ def test_masked_weights_are_exactly_zero(student, rng):
     got = torch.as_tensor(student.attention_weights(q, k, mask)).double()
     expect(tuple(got.shape) == (3, 5, 9), "가중치의 모양은 (..., T_q, T_k)여야 합니다.")
     expect(bool((got[~mask] == 0).all()),
-           "가려진(False) 자리의 가중치가 0이 아닙니다. False인 자리의 점수를 -∞로 바꾼 뒤 소프트맥스를 하세요"
-           "(0으로 바꾸면 가려지지 않고, True/False를 뒤집으면 엉뚱한 자리가 가려집니다).")
+           "가려진(False) 자리의 가중치가 0이 아닙니다. False인 자리의 점수를 -∞로 바꾼 뒤 소프트맥스를 합니다"
+           " (True = 어텐션 가능).")
     assert_close(got.sum(-1), np.ones((3, 5)), atol=1e-5,
-                 hint="각 쿼리의 가중치 합이 1이 아닙니다. 소프트맥스 뒤에 마스크를 곱하면 합이 1이 되지 않습니다.")
+                 hint="각 쿼리의 가중치 합이 1이 아닙니다: 가릴 자리를 -∞로 바꾼 뒤 소프트맥스로 정규화합니다.")
 
 
 # ----------------------------------------------------------------------------- scaled dot-product attention

@@ -54,7 +54,11 @@ def test_lora_scaling(student, rng):
     x = _x(rng, 2, 3, 6)
     expected = base(x).detach() + (x @ a.T @ b.T) * 2.0
     assert_close(layer(x), expected, atol=1e-5, rtol=1e-5,
-                 hint="LoRA 갱신에 alpha / r을 곱했는지 확인하세요 (alpha나 alpha/√r가 아닙니다).")
+                 hint="LoRA 갱신 x·Aᵀ·Bᵀ에는 scaling = alpha / r을 곱합니다.",
+                 likely={"LoRA 갱신에 alpha / r 대신 alpha를 곱했습니다.":
+                         base(x).detach() + (x @ a.T @ b.T) * 8.0,
+                         "LoRA 갱신에 alpha / r 대신 alpha / √r을 곱했습니다.":
+                         base(x).detach() + (x @ a.T @ b.T) * 4.0})
 
 
 @pytest.mark.points(7)
