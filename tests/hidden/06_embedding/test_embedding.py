@@ -29,8 +29,7 @@ def test_lookup_is_exact_row_selection(student, rng):
     ids = ids_with_repeats(rng, 9, (3, 4))
     got = student.embedding_lookup(weight, ids)
     assert_close(got, weight[ids], atol=0.0,
-                 hint="weight[ids]처럼 인덱싱으로 행을 꺼내세요. 원-핫 벡터를 float32로 만들어 곱하면 dtype과 값이 "
-                      "달라집니다.")
+                 hint="weight[ids]처럼 각 id의 행을 그대로 꺼냅니다 (값과 dtype이 weight와 같음).")
     expect(torch.as_tensor(got).dtype == torch.float64, "조회 결과의 dtype은 weight와 같아야 합니다.")
 
 
@@ -50,14 +49,14 @@ def test_lookup_keeps_the_ids_shape(student, rng):
 @pytest.mark.cell("test_embedding_grad")
 @pytest.mark.points(10)
 def test_grad_matches_nn_embedding(student, rng):
-    """임베딩 기울기가 nn.Embedding의 기울기와 다릅니다."""
+    """임베딩 기울기가 nn.Embedding의 기울기와 같은지 확인합니다."""
     emb = torch.nn.Embedding(8, 5)
     ids = ids_with_repeats(rng, 8, (3, 6))
     grad_output = randn(rng, 3, 6, 5)
     emb(ids).backward(grad_output)
     assert_close(student.embedding_grad(grad_output, ids, 8), emb.weight.grad, atol=1e-5,
-                 hint="각 id의 행에 그 id가 나온 모든 위치의 기울기를 더하세요. 같은 id가 여러 번 나오면 누적해야 "
-                      "합니다(grad[ids] = ... 는 덮어씁니다; index_add_나 반복문으로 더하세요).")
+                 hint="각 id의 행에는 그 id가 나온 모든 위치의 기울기를 더합니다 (같은 id가 여러 번 나오면 "
+                      "누적, 예: index_add_).")
 
 
 @pytest.mark.cell("test_embedding_grad")
@@ -107,7 +106,7 @@ def test_pe_row0(student):
 @pytest.mark.cell("test_sinusoidal_positions")
 @pytest.mark.points(8)
 def test_sinusoidal_values(student):
-    """사인파 위치 인코딩 값이 공식과 다릅니다."""
+    """사인파 위치 인코딩 값이 공식 PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(같은 각)과 같은지 확인합니다."""
     assert_close(torch.as_tensor(student.sinusoidal_positions(5, 8))[3], _formula(5, 8)[3], atol=1e-5,
                  hint="PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(같은 각)입니다. 지수가 2i/d인지, "
                       "sin과 cos가 번갈아(interleaved) 놓였는지 확인하세요.")
@@ -138,7 +137,7 @@ def test_sinusoidal_odd_number_of_pairs(student):
 @pytest.mark.cell("test_apply_rope")
 @pytest.mark.points(7)
 def test_rope_hand_values(student):
-    """간단한 벡터의 RoPE 결과가 기대와 다릅니다."""
+    """간단한 벡터에 RoPE를 적용한 결과가 손으로 계산한 값과 같은지 확인합니다."""
     x = torch.tensor([[[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0]]])
     got = student.apply_rope(x, torch.tensor([1, 1, 2]))
     want = [[[math.cos(1), math.sin(1), 0, 0], [0, 0, math.cos(0.01), math.sin(0.01)],
@@ -151,7 +150,7 @@ def test_rope_hand_values(student):
 @pytest.mark.cell("test_apply_rope")
 @pytest.mark.points(5)
 def test_rope_matches_reference(student, ref, rng):
-    """RoPE 결과가 기대와 다릅니다."""
+    """(배치, 헤드, 위치, d) 텐서에 RoPE를 적용한 결과가 정의대로 회전한 값과 같은지 확인합니다."""
     x = randn(rng, 2, 3, 6, 8)
     positions = torch.arange(6)
     got, (x_after, _), _ = student.call_with_args("apply_rope", x, positions)
@@ -168,8 +167,7 @@ def test_rope_token_positions(student, ref, rng):
     x = randn(rng, 3, 5, 6)
     positions = torch.tensor([5, 2, 9, 0, 17])
     assert_close(student.apply_rope(x, positions), ref.apply_rope(x, positions), atol=1e-5,
-                 hint="(다른 RoPE 테스트도 실패했다면 그것부터 고치세요.) positions 인자로 받은 위치를 쓰세요. "
-                      "0, 1, 2, …를 새로 만들면 틀립니다.")
+                 hint="(다른 RoPE 테스트도 실패했다면 그것부터 고치세요.) 회전 각도에는 positions 인자로 받은 위치(연속이 아닐 수 있음)를 씁니다.")
 
 
 @pytest.mark.cell("test_apply_rope")
@@ -193,8 +191,7 @@ def test_rope_theta_argument(student, ref, rng):
     x = randn(rng, 4, 6)
     positions = torch.arange(4)
     assert_close(student.apply_rope(x, positions, theta=100.0), ref.apply_rope(x, positions, theta=100.0),
-                 atol=1e-5, hint="(다른 RoPE 테스트도 실패했다면 그것부터 고치세요.) 각도의 밑(base)은 theta "
-                                 "인자입니다. 10000을 고정해서 쓰지 마세요.")
+                 atol=1e-5, hint="(다른 RoPE 테스트도 실패했다면 그것부터 고치세요.) 각도의 밑(base)은 theta 인자입니다.")
 
 
 @pytest.mark.cell("test_apply_rope")
@@ -213,7 +210,7 @@ def test_rope_positions_per_example(student, ref, rng):
 @pytest.mark.cell("test_cosine_similarity")
 @pytest.mark.points(6)
 def test_cosine_matches_torch(student, rng):
-    """코사인 유사도가 기대와 다릅니다."""
+    """코사인 유사도가 torch의 F.cosine_similarity(dim=-1)와 같은 값인지 확인합니다 (브로드캐스트 포함)."""
     a, b = randn(rng, 4, 6, scale=3.0), randn(rng, 4, 6)
     assert_close(student.cosine_similarity(a, b), F.cosine_similarity(a, b, dim=-1), atol=1e-5,
                  hint="cos(a, b) = a·b / (‖a‖ ‖b‖)를 마지막 축을 따라 계산하세요(두 벡터 모두의 길이로 나눔).")
@@ -228,7 +225,7 @@ def test_cosine_ignores_length(student, rng):
     """코사인 유사도는 벡터의 길이와 무관해야 합니다."""
     a = randn(rng, 5)
     got = [float(student.cosine_similarity(a, 7.0 * a)), float(student.cosine_similarity(a, -0.5 * a))]
-    assert_close(got, [1.0, -1.0], atol=1e-5, hint="같은 방향이면 1, 반대 방향이면 -1이어야 합니다(길이로 나눴나요?).")
+    assert_close(got, [1.0, -1.0], atol=1e-5, hint="같은 방향이면 1, 반대 방향이면 -1이어야 합니다 (내적을 두 벡터의 길이로 나눈 값).")
 
 
 # ----------------------------------------------------------------------------- nearest neighbours
@@ -241,7 +238,7 @@ def _weights_with_varied_norms(rng):
 @pytest.mark.cell("test_nearest_neighbors")
 @pytest.mark.points(8)
 def test_nearest_neighbors_match_reference(student, ref, rng):
-    """최근접 이웃이 기대와 다릅니다."""
+    """최근접 이웃이 코사인 유사도가 큰 순서의 k개(자기 자신 제외)와 같은지 확인합니다."""
     weight = _weights_with_varied_norms(rng)
     for index in (0, 7, 19):
         got = student.nearest_neighbors(weight, index, 3)
@@ -260,7 +257,7 @@ def test_nearest_neighbors_exclude_itself(student, rng):
     got = [int(i) for i in student.nearest_neighbors(weight, 4, 5)]
     expect(len(got) == 5, "정확히 k개의 id를 돌려주세요.")
     expect(4 not in got, "자기 자신(index)은 이웃에서 빼야 합니다.")
-    expect(got[0] == 11, "방향이 같은 토큰(코사인 유사도 1)이 가장 먼저 나와야 합니다. 유사도가 큰 순서로 정렬했나요?")
+    expect(got[0] == 11, "방향이 같은 토큰(코사인 유사도 1)이 가장 먼저 나와야 합니다. 이웃은 유사도가 큰 순서입니다.")
 
 
 @pytest.mark.cell("test_nearest_neighbors")

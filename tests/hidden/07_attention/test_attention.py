@@ -54,7 +54,7 @@ def mha_pair(student, ref, rng, d_model, n_heads):
 @pytest.mark.cell("test_softmax")
 @pytest.mark.points(5)
 def test_softmax_matches_reference(student, ref, rng):
-    """소프트맥스 결과가 기대와 다릅니다."""
+    """소프트맥스가 마지막 축을 따라 torch.softmax와 같은 값을 내는지 확인합니다."""
     x = randn(rng, 3, 4, 5, scale=2.0)
     assert_close(student.softmax(x), ref.softmax(x), atol=1e-6,
                  hint="softmax(x)_i = exp(x_i) / Σ_j exp(x_j) 를 마지막 축(dim=-1)으로 계산했는지 확인하세요.")
@@ -67,7 +67,7 @@ def test_softmax_respects_dim(student, ref, rng):
     x = randn(rng, 3, 4, 5)
     for dim in (0, 1):
         assert_close(student.softmax(x, dim=dim), ref.softmax(x, dim=dim), atol=1e-6,
-                     hint="`dim` 인자로 받은 축을 따라 합이 1이 되어야 합니다. 최댓값과 합도 같은 축에서 구했나요?")
+                     hint="`dim` 인자로 받은 축을 따라 합이 1이 되어야 합니다 (최댓값과 합도 그 축에서 구합니다).")
 
 
 @pytest.mark.cell("test_softmax")
@@ -113,7 +113,7 @@ def test_softmax_leaves_its_input_alone(student, rng):
 @pytest.mark.cell("test_causal_mask")
 @pytest.mark.points(6)
 def test_causal_mask_values(student, ref):
-    """인과 마스크의 값이 기대와 다릅니다."""
+    """인과 마스크가 자기 자신과 앞 위치에서만 True인지 확인합니다."""
     for t in (1, 4, 7):
         got = torch.as_tensor(student.causal_mask(t))
         expect(tuple(got.shape) == (t, t), "causal_mask(t)의 모양은 (t, t)여야 합니다.")
@@ -136,7 +136,7 @@ def test_causal_mask_is_boolean(student):
 @pytest.mark.cell("test_attention_weights")
 @pytest.mark.points(4)
 def test_weights_match_reference(student, ref, rng):
-    """어텐션 가중치가 기대와 다릅니다."""
+    """어텐션 가중치가 softmax(Q Kᵀ / √d_k)와 같은지 확인합니다."""
     q, k = randn(rng, 2, 6, 8), randn(rng, 2, 7, 8)
     got = student.attention_weights(q, k)
     assert_close(got, ref.attention_weights(q, k), atol=1e-6,
@@ -147,7 +147,7 @@ def test_weights_match_reference(student, ref, rng):
 @pytest.mark.cell("test_attention_weights")
 @pytest.mark.points(6)
 def test_weights_with_random_mask(student, ref, rng):
-    """마스크를 적용한 어텐션 가중치가 기대와 다릅니다."""
+    """무작위 마스크를 적용한 어텐션 가중치가 정의와 같은지 확인합니다."""
     q, k = randn(rng, 2, 3, 6, 8), randn(rng, 2, 3, 7, 8)
     mask = random_mask(rng, 6, 7)
     assert_close(student.attention_weights(q, k, mask), ref.attention_weights(q, k, mask), atol=1e-6,
@@ -164,10 +164,10 @@ def test_masked_weights_are_exactly_zero(student, rng):
     got = torch.as_tensor(student.attention_weights(q, k, mask)).double()
     expect(tuple(got.shape) == (3, 5, 9), "가중치의 모양은 (..., T_q, T_k)여야 합니다.")
     expect(bool((got[~mask] == 0).all()),
-           "가려진(False) 자리의 가중치가 0이 아닙니다. False인 자리의 점수를 -∞로 바꾼 뒤 소프트맥스를 하세요"
-           "(0으로 바꾸면 가려지지 않고, True/False를 뒤집으면 엉뚱한 자리가 가려집니다).")
+           "가려진(False) 자리의 가중치가 0이 아닙니다. False인 자리의 점수를 -∞로 바꾼 뒤 소프트맥스를 합니다"
+           " (True = 어텐션 가능).")
     assert_close(got.sum(-1), np.ones((3, 5)), atol=1e-5,
-                 hint="각 쿼리의 가중치 합이 1이 아닙니다. 소프트맥스 뒤에 마스크를 곱하면 합이 1이 되지 않습니다.")
+                 hint="각 쿼리의 가중치 합이 1이 아닙니다: 가릴 자리를 -∞로 바꾼 뒤 소프트맥스로 정규화합니다.")
 
 
 # ----------------------------------------------------------------------------- scaled dot-product attention
@@ -175,7 +175,7 @@ def test_masked_weights_are_exactly_zero(student, rng):
 @pytest.mark.cell("test_sdpa")
 @pytest.mark.points(6)
 def test_sdpa_matches_reference(student, ref, rng):
-    """어텐션 출력이 기대와 다릅니다."""
+    """어텐션 출력이 softmax(Q Kᵀ / √d_k) V와 같은지 확인합니다."""
     q, k, v = randn(rng, 2, 6, 8), randn(rng, 2, 7, 8), randn(rng, 2, 7, 3)
     assert_close(student.scaled_dot_product_attention(q, k, v),
                  ref.scaled_dot_product_attention(q, k, v), atol=1e-5,
@@ -186,7 +186,7 @@ def test_sdpa_matches_reference(student, ref, rng):
 @pytest.mark.cell("test_sdpa")
 @pytest.mark.points(7)
 def test_sdpa_with_broadcast_masks(student, ref, rng):
-    """마스크를 적용한 어텐션 출력이 기대와 다릅니다."""
+    """브로드캐스트되는 마스크를 적용한 어텐션 출력이 정의와 같은지 확인합니다."""
     q, k, v = randn(rng, 2, 3, 6, 8), randn(rng, 2, 3, 7, 8), randn(rng, 2, 3, 7, 5)
     # The last mask is causal for 6 new queries after 1 cached key: query i sees keys 0..i+1.
     for mask in (random_mask(rng, 6, 7), random_mask(rng, 2, 1, 6, 7), torch.ones(6, 7, dtype=torch.bool).tril(1)):
@@ -215,7 +215,7 @@ def test_sdpa_causal_ignores_the_future(student, ref, rng):
     v2[:, 3:] -= 5.0
     after = student.scaled_dot_product_attention(q, k2, v2, mask)
     assert_close(torch.as_tensor(after)[:, :3], before[:, :3], atol=1e-5,
-                 hint="미래 토큰의 키/값을 바꿨더니 앞 토큰의 출력이 달라졌습니다. 마스크가 제대로 적용되었나요?")
+                 hint="미래 토큰의 키/값을 바꿨더니 앞 토큰의 출력이 달라졌습니다: 인과 마스크는 각 쿼리의 미래 키를 가립니다.")
 
 
 @pytest.mark.cell("test_sdpa")
@@ -272,7 +272,7 @@ def test_sdpa_float64_value_dtype_and_gradients(student, rng):
 @pytest.mark.cell("test_mha")
 @pytest.mark.points(4)
 def test_mha_parameters_have_the_promised_layout(student):
-    """MultiHeadSelfAttention의 파라미터 이름과 모양이 약속과 다릅니다."""
+    """MultiHeadSelfAttention의 파라미터 이름과 모양이 과제 설명과 같은지 확인합니다."""
     state = student.MultiHeadSelfAttention(12, 3).state_dict()
     for name in ("q_proj", "k_proj", "v_proj", "o_proj"):
         expect(f"{name}.weight" in state and f"{name}.bias" in state,
@@ -284,7 +284,7 @@ def test_mha_parameters_have_the_promised_layout(student):
 @pytest.mark.cell("test_mha")
 @pytest.mark.points(8)
 def test_mha_matches_reference(student, ref, rng):
-    """같은 가중치에서 멀티 헤드 어텐션 출력이 기대와 다릅니다."""
+    """같은 가중치에서 멀티 헤드 어텐션 출력이 기대한 값과 같은지 확인합니다."""
     handle, model = mha_pair(student, ref, rng, d_model=16, n_heads=4)
     x = randn(rng, 2, 5, 16)
     with torch.no_grad():
@@ -298,7 +298,7 @@ def test_mha_matches_reference(student, ref, rng):
 @pytest.mark.cell("test_mha")
 @pytest.mark.points(6)
 def test_mha_with_causal_mask(student, ref, rng):
-    """인과 마스크를 준 멀티 헤드 어텐션 출력이 기대와 다릅니다."""
+    """인과 마스크를 준 멀티 헤드 어텐션 출력이 기대한 값과 같은지 확인합니다."""
     handle, model = mha_pair(student, ref, rng, d_model=24, n_heads=3)
     x = randn(rng, 3, 7, 24)
     mask = ref.causal_mask(7)
@@ -318,7 +318,7 @@ def test_mha_eval_is_deterministic(student, ref, rng):
     x = randn(rng, 2, 6, 20)
     first, second = handle(x), handle(x)
     assert_close(first, second, atol=0.0,
-                 hint="eval() 모드인데 출력이 매번 다릅니다. 드롭아웃 같은 무작위 연산이 남아 있나요?")
+                 hint="eval() 모드인데 출력이 매번 다릅니다: eval() 모드에서는 무작위 연산(드롭아웃 등)이 없어야 합니다.")
 
 
 @pytest.mark.cell("test_mha")
