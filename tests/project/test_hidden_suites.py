@@ -25,8 +25,7 @@ def test_reference_scores_full_marks_in_process(assignment):
     # Every test passed: each says what it checked, in every format, and none reads as a failure.
     problems = passed_feedback_problems(result)
     assert not problems, "\n".join(problems)
-    # The budget: the hidden suite grades the reference in <= 20 s on 2 cores.
-    assert result.duration_s < 20, f"{assignment.id}: suite took {result.duration_s:.1f} s"
+    # The 20 s budget per suite is a speed target: benchmarks/bench_hidden_suites.py measures it.
 
 
 def test_reference_notebook_scores_full_marks_through_the_worker(assignment):
