@@ -3,12 +3,14 @@
     python benchmarks/mutation.py [--assignment ID ...] [--sample N] [--seed S] [--jobs J]
                                   [--out build/mutation]
 
-For each assignment: the mutants of every graded function (grader/mutation_testing.py), each
-graded by the hidden suite through the trusted in-process path, in a child forked from this
-process (which has already imported torch, pytest and the suite, and graded the reference once),
-with a deadline. Prints generated / equivalent (declared) / killed / survived / timed out and the
-kill score = killed / (generated - equivalent); writes build/mutation/<id>.json (every survivor and
-time-out with its id, location, change and diff) and build/mutation/summary.md.
+For each assignment: the mutants of every graded function (grader/mutation_testing.py), each graded
+by the hidden suite through the trusted in-process path, in a child forked from this process (which
+has already imported torch, pytest and the suite, and graded the reference once), with a deadline
+(4x the reference's time for the mutant's cell and the whole suite, + 30 s; a time-out is not a
+kill: the suite's own per-call deadlines and speed test decide that). Prints generated / equivalent
+(declared) / killed / survived / timed out and the kill score = killed / (generated - equivalent);
+writes build/mutation/<id>.json (every survivor and time-out with its id, location, change and diff)
+and build/mutation/summary.md.
 
 Declared equivalent mutants (tests/hidden/<id>/equivalent_mutants.toml) are not graded. The goal
 (issue 17) is a score of at least 95 % in every assignment; benchmarks/mutation_goal.toml lists
@@ -56,11 +58,13 @@ def _child(assignment, mutant, result_path: Path) -> None:
         os._exit(code)
 
 
-def run_assignment(assignment, mutants, jobs: int, deadline_s: float, progress) -> dict[str, dict]:
-    """mutant id -> verdict dict (status killed | survived | timeout | error), grading `jobs` at once."""
+def run_assignment(assignment, mutants, jobs: int, deadline_s, progress) -> dict[str, dict]:
+    """mutant id -> verdict dict (status killed | survived | timeout | error), grading `jobs` at once.
+
+    `deadline_s(mutant)`: seconds before the mutant's child is stopped and the mutant counts as timed out."""
     verdicts: dict[str, dict] = {}
     pending = list(mutants)
-    running: dict[int, tuple] = {}  # pid -> (mutant, result path, started)
+    running: dict[int, tuple] = {}  # pid -> (mutant, result path, started, deadline)
     with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
         while pending or running:
             while pending and len(running) < jobs:
@@ -69,12 +73,12 @@ def run_assignment(assignment, mutants, jobs: int, deadline_s: float, progress) 
                 pid = os.fork()
                 if pid == 0:
                     _child(assignment, mutant, path)
-                running[pid] = (mutant, path, time.monotonic())
+                running[pid] = (mutant, path, time.monotonic(), deadline_s(mutant))
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 time.sleep(0.02)
-                for pid, (mutant, path, started) in list(running.items()):
-                    if time.monotonic() - started > deadline_s:
+                for pid, (mutant, path, started, deadline) in list(running.items()):
+                    if time.monotonic() - started > deadline:
                         os.killpg(pid, signal.SIGKILL)
                         os.waitpid(pid, 0)
                         del running[pid]
@@ -83,7 +87,7 @@ def run_assignment(assignment, mutants, jobs: int, deadline_s: float, progress) 
                 continue
             if pid not in running:
                 continue
-            mutant, path, _ = running.pop(pid)
+            mutant, path, _, _ = running.pop(pid)
             try:
                 verdicts[mutant.id] = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -100,7 +104,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1, help="mutants graded at once")
     parser.add_argument("--deadline-factor", type=float, default=4.0,
-                        help="a mutant times out after factor x the reference's suite time + 30 s")
+                        help="a mutant times out after factor x the reference's time for what a "
+                             "surviving mutant runs (its cell's tests, then the whole suite) + 30 s")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "mutation")
     parser.add_argument("--report", action="store_true",
                         help="grade nothing: rebuild summary.md and survivors.md from <out>/<id>.json")
@@ -130,7 +135,13 @@ def main(argv=None) -> int:
         if reference.score != reference.max_score:
             print(f"{assignment_id}: the reference scores {reference.score}; skipped", file=sys.stderr)
             continue
-        deadline = args.deadline_factor * reference.duration_s + 30
+        # A surviving mutant runs its cell's tests and then the whole suite (mutation_testing.grade),
+        # so its deadline covers both: sized for one suite, it stopped slow-cell survivors (05's
+        # speed test ran twice) and slow trainers before the speed test's own deadline could fail them.
+        cell_s = {}
+        for test in reference.tests:
+            cell_s[test.grade_id] = cell_s.get(test.grade_id, 0.0) + test.duration_s
+        deadline = lambda m: args.deadline_factor * (reference.duration_s + cell_s.get(m.cell, 0.0)) + 30  # noqa: E731
         with tqdm(total=len(graded), desc=assignment_id, file=sys.stderr, leave=False) as progress:
             verdicts = run_assignment(assignment, graded, args.jobs, deadline, progress)
         counts = {s: sum(v["status"] == s for v in verdicts.values())

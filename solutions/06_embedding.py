@@ -16,7 +16,7 @@ def embedding_grad(grad_output, ids, num_embeddings):
     """임베딩 조회의 기울기: 각 토큰 id의 행에 그 id가 나온 모든 위치의 기울기를 더합니다.
 
     grad_weight[v] = Σ_{위치 s: ids[s] = v} grad_output[s]
-    grad_output: (S..., d), ids: (S...) → (num_embeddings, d). 나오지 않은 id의 행은 0.
+    grad_output: (S..., d), ids: (S...) → (num_embeddings, d), grad_output과 같은 dtype. 나오지 않은 id의 행은 0.
     같은 id가 여러 번 나오면 기울기가 **누적**됩니다(덮어쓰지 않음).
     """
     d = grad_output.shape[-1]

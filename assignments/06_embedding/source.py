@@ -91,8 +91,9 @@ print(emb.weight.grad)  # 행 2 = 1 + 100, 행 0 = 10, 행 1 = 0
 
 # %% [markdown]
 # ### 연습 2: `embedding_grad(grad_output, ids, num_embeddings)`
-# 결과 모양은 `(num_embeddings, d)`입니다. 주의: `grad[ids] = grad_output`처럼 대입하면 같은 id가 여러 번
-# 나올 때 **덮어써서** 하나만 남습니다. `index_add_`를 쓰거나 반복문으로 더하세요.
+# 결과 모양은 `(num_embeddings, d)`이고 dtype은 `grad_output`과 같습니다(float64 기울기면 float64).
+# 주의: `grad[ids] = grad_output`처럼 대입하면 같은 id가 여러 번 나올 때 **덮어써서** 하나만 남습니다.
+# `index_add_`를 쓰거나 반복문으로 더하세요.
 
 # %% solution=["embedding_grad"]
 

@@ -47,7 +47,7 @@ def test_lookup_keeps_the_ids_shape(student, rng):
 # ----------------------------------------------------------------------------- gradient
 
 @pytest.mark.cell("test_embedding_grad")
-@pytest.mark.points(10)
+@pytest.mark.points(8)
 def test_grad_matches_nn_embedding(student, rng):
     """임베딩 기울기가 nn.Embedding의 기울기와 같은지 확인합니다."""
     emb = torch.nn.Embedding(8, 5)
@@ -57,6 +57,21 @@ def test_grad_matches_nn_embedding(student, rng):
     assert_close(student.embedding_grad(grad_output, ids, 8), emb.weight.grad, atol=1e-5,
                  hint="각 id의 행에는 그 id가 나온 모든 위치의 기울기를 더합니다 (같은 id가 여러 번 나오면 "
                       "누적, 예: index_add_).")
+
+
+@pytest.mark.cell("test_embedding_grad")
+@pytest.mark.points(2)
+def test_grad_keeps_the_dtype_of_grad_output(student, rng):
+    """float64 grad_output의 기울기가 float64 nn.Embedding의 기울기와 같은 값, 같은 dtype인지 확인합니다."""
+    emb = torch.nn.Embedding(7, 3, dtype=torch.float64)
+    ids = ids_with_repeats(rng, 7, (2, 5))
+    grad_output = randn(rng, 2, 5, 3, dtype=np.float64)
+    emb(ids).backward(grad_output)
+    got = torch.as_tensor(student.embedding_grad(grad_output, ids, 7))
+    expect(got.dtype == torch.float64,
+           "기울기의 dtype은 grad_output과 같아야 합니다. 0으로 채운 행렬을 만들 때 dtype=grad_output.dtype을 주세요.")
+    assert_close(got, emb.weight.grad, atol=1e-12,
+                 hint="float64 grad_output에서도 각 id의 행에 그 id가 나온 모든 위치의 기울기를 더합니다.")
 
 
 @pytest.mark.cell("test_embedding_grad")
