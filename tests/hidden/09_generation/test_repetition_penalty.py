@@ -43,7 +43,7 @@ def test_repetition_penalty_row_by_row(student, ref, rng):
     previous = torch.tensor([[0, 0, 3, 3, 7, 1], [8, 2, 2, 5, 4, 4], [6, 6, 6, 6, 6, 6]])
     got = student.apply_repetition_penalty(logits, previous, 1.5)
     assert_close(got, ref.apply_repetition_penalty(logits, previous, 1.5), atol=1e-6,
-                 hint="행 b의 벌점은 previous_ids[b]에 있는 토큰에만 줍니다 (첫 행의 토큰을 모든 행에 쓰거나 행을 섞지 마세요).")
+                 hint="행 b의 벌점은 previous_ids[b]에 있는 토큰에만, 행마다 따로 줍니다.")
 
 
 @pytest.mark.points(1)

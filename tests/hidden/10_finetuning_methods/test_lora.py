@@ -177,10 +177,16 @@ def test_lora_gradients_reach_a_and_b(student, ref, rng):
     layer = student.LoRALinear(_copy(base), 3, 5)
     layer.load_state_dict({"lora_A": a, "lora_B": b}, strict=False)
     _one_gradient_step(student.train_steps, layer, x, labels)
-    assert_close(layer.lora_B.detach(), mine.lora_B.detach(), atol=1e-5,
+    got_b = torch.as_tensor(layer.lora_B.detach())
+    expect(not torch.equal(got_b, b),
+           "lora_B에 기울기가 전해지지 않았습니다: 순전파에서 lora_B를 detach()하거나 .data로 쓰지 마세요.")
+    assert_close(got_b, mine.lora_B.detach(), atol=1e-5,
                  hint="lora_B의 기울기가 수식과 다릅니다: 출력 = base(x) + dropout(x)·Aᵀ·Bᵀ·scaling 을 그대로 계산하세요.")
-    assert_close(layer.lora_A.detach(), mine.lora_A.detach(), atol=1e-5,
-                 hint="lora_A에 기울기가 전해지지 않았거나 다릅니다: 순전파에서 lora_A를 detach()하거나 .data로 쓰지 마세요.")
+    got_a = torch.as_tensor(layer.lora_A.detach())
+    expect(not torch.equal(got_a, a),
+           "lora_A에 기울기가 전해지지 않았습니다: 순전파에서 lora_A를 detach()하거나 .data로 쓰지 마세요.")
+    assert_close(got_a, mine.lora_A.detach(), atol=1e-5,
+                 hint="lora_A의 기울기가 수식과 다릅니다: 출력 = base(x) + dropout(x)·Aᵀ·Bᵀ·scaling 을 그대로 계산하세요.")
 
 
 def _copy(layer):
