@@ -343,7 +343,7 @@ for prompt in ("대한민국의 주권은", "이 대화 상자에서"):
 
 # %% [markdown]
 # ### 질문에 대한 답변 (Question answering)
-# 시드 문서의 예 "질문에 대한 답변"을 과정의 한국어 GPT로 해 봅니다. 이 모델은 질문에 답하도록 학습하지 않았고(그것은 11 과제의
+# 커리큘럼 2.6절의 예 "질문에 대한 답변"을 과정의 한국어 GPT로 해 봅니다. 이 모델은 질문에 답하도록 학습하지 않았고(그것은 11 과제의
 # 지시 튜닝이 할 일입니다) 헌법 같은 글을 이어 쓰도록만 배웠습니다. 그래서 프롬프트를 **질문 + 답의 첫머리**로 써서, 답이 헌법의
 # 문장처럼 이어지도록 이끕니다. 답은 한 줄이므로 줄바꿈 토큰을 끝 토큰(`eos_id`)으로 쓰고, 첫 줄만 답으로 봅니다
 # (BPE는 `".\n"`처럼 줄바꿈을 다른 글자와 한 토큰으로 묶기도 해서, 줄바꿈 토큰에서 멈추지 않는 답도 있습니다).
@@ -359,7 +359,7 @@ answers = {
     "탐욕적": tokenizer.decode(greedy_decode(model, question_ids, 30, eos_id=newline)[len(question_ids):]),
     "탐욕적 + 반복 벌점 1.3": generate(model, tokenizer, question, 30, repetition_penalty=1.3, stop_id=newline,
                                  temperature=0),
-    "빔 서치 (빔 4)": tokenizer.decode(beam_search(model, question_ids, 4, 30, eos_id=newline)[0][len(question_ids):]),
+    "빔 서치 (빔 3)": tokenizer.decode(beam_search(model, question_ids, 3, 24, eos_id=newline)[0][len(question_ids):]),
 }
 for seed in range(3):
     answers[f"샘플링 T 0.8, top-p 0.9, 벌점 1.2 (시드 {seed})"] = generate(
@@ -378,7 +378,8 @@ display(HTML(f"<p>{html.escape(one_line(question))} …</p>"
 # %% [markdown]
 # 답의 첫 토큰(숫자)에서 모델이 무엇을 망설이는지 확률로 봅니다. 모델은 "임기는 ○년으로 하며" 같은 **형식**은 익혔지만, 어떤 수가
 # 맞는지는 거의 모릅니다: 여러 숫자의 확률이 비슷하게 낮습니다. 탐욕적 디코딩과 빔 서치는 그중 가장 큰 것을 확신하는 것처럼
-# 골라 또박또박 틀리고, 샘플링은 매번 다른 숫자를 고릅니다. 디코딩 방법은 모델이 모르는 것을 알게 해 주지 못합니다.
+# 골라 또박또박 틀리고, 샘플링은 시드마다 다른 답(다른 숫자, 때로는 엉뚱한 말)을 냅니다. 디코딩 방법은 모델이 모르는 것을
+# 알게 해 주지 못합니다.
 #
 # 빔 서치의 답도 눈여겨보세요. "법률이 정하는 바에 의하여"처럼 모델이 잘 아는 구절은 토큰 하나하나의 확률이 높아서, 그 구절을
 # 되풀이하는 빔이 (생성 길이로 나눈) 점수에서 줄을 끝내는 빔을 이기곤 합니다. 빔 서치가 긴 글에서 반복에 빠지는 이유입니다.
