@@ -30,7 +30,7 @@ def _randn(rng, *shape, scale=1.0):
 # ----------------------------------------------------------------------------- temperature
 
 @pytest.mark.cell("test_temperature")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_temperature_scaling(student, rng):
     """apply_temperature가 로짓을 T로 나누는지 확인합니다."""
     logits = _randn(rng, 2, 3, 7, scale=2.0)
@@ -61,7 +61,7 @@ def test_temperature_no_inplace(student, rng):
 # ----------------------------------------------------------------------------- top-k
 
 @pytest.mark.cell("test_top_k")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_top_k_ties_keep_exactly_k(student):
     """top-k는 경계에서 값이 같아도 정확히 k개만 남겨야 합니다 (torch.topk와 같이)."""
     got = torch.as_tensor(student.top_k_filter(torch.tensor([3.0, 2.0, 2.0, 1.0]), 2))
@@ -73,7 +73,7 @@ def test_top_k_ties_keep_exactly_k(student):
 
 
 @pytest.mark.cell("test_top_k")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_top_k_matches_topk(student, ref, rng):
     """배치 로짓에서 top-k가 마지막 축의 큰 k개만 남기고 나머지를 -inf로 바꾸는지 확인합니다."""
     logits = _randn(rng, 3, 4, 11, scale=2.0)
@@ -95,7 +95,7 @@ def test_top_k_no_inplace(student, rng):
 # ----------------------------------------------------------------------------- top-p
 
 @pytest.mark.cell("test_top_p")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_top_p_keeps_crossing_token(student):
     """top-p는 누적 확률이 p를 넘기게 만드는 토큰까지 남겨야 합니다."""
     order = [3, 0, 4, 1, 2]
@@ -105,7 +105,7 @@ def test_top_p_keeps_crossing_token(student):
 
 
 @pytest.mark.cell("test_top_p")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_top_p_exact_boundary(student):
     """누적 확률이 정확히 p가 되면 거기서 멈춰야 합니다."""
     order = [2, 4, 0, 3, 1]
@@ -116,7 +116,7 @@ def test_top_p_exact_boundary(student):
 
 
 @pytest.mark.cell("test_top_p")
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_top_p_min_tokens(student, rng):
     """p가 아주 작아도 가장 확률이 큰 토큰 하나는 남아야 합니다."""
     logits = _randn(rng, 3, 8, scale=3.0)
@@ -146,3 +146,12 @@ def test_top_p_no_inplace(student, rng):
     logits = _randn(rng, 2, 9)
     _, args, _ = student.call_with_args("top_p_filter", logits.clone(), 0.6)
     assert_close(args[0], logits, atol=0, hint="입력 로짓을 제자리에서 바꾸지 말고 새 텐서를 돌려주세요.")
+
+
+@pytest.mark.cell("test_top_k")
+@pytest.mark.points(1)
+def test_top_k_larger_than_vocabulary(student, rng):
+    """k가 어휘 크기보다 크면 top_k_filter가 아무것도 거르지 않는지 확인합니다."""
+    logits = _randn(rng, 2, 6)
+    assert_close(student.top_k_filter(logits, 9), logits, atol=0,
+                 hint="k가 어휘 크기 V보다 크면 로짓을 그대로 돌려주세요 (torch.topk에는 min(k, V)를 넘기세요).")
