@@ -5,7 +5,9 @@ is either the whole new source of that top-level definition of `solutions/<id>.p
 `(old, new)` text edits applied to the reference definition (each `old` must occur exactly once, so
 a mutant that no longer matches the reference fails loudly instead of silently testing nothing).
 Edits keep a mutant to the one line that is wrong. Optionally,
-`SAMPLES = {student_name: [mutant names]}` for the demo's realistic buggy submissions.
+`SAMPLES = {student_name: [mutant names]}` for the demo's realistic buggy submissions, and
+`ALTERNATIVES = {name: {definition_name: change}}`: correct solutions written differently, which
+must keep full marks.
 """
 from __future__ import annotations
 
@@ -40,6 +42,16 @@ def load(assignment: Assignment) -> tuple[dict[str, dict[str, str]], dict[str, l
         return {}, {}
     module = load_module_from(assignment.mutants, f"mutants_{assignment.id}")
     return dict(getattr(module, "MUTANTS", {})), dict(getattr(module, "SAMPLES", {}))
+
+
+def alternatives(assignment: Assignment) -> dict[str, dict[str, str]]:
+    """`ALTERNATIVES` of mutants.py: correct solutions written differently, in the same format as
+    MUTANTS (einsum for matmul, float64 throughout, a list where a tuple is allowed...). Each must
+    keep full marks: the suite tests what the notebook promises, not how the reference is written."""
+    if not assignment.mutants.exists():
+        return {}
+    module = load_module_from(assignment.mutants, f"mutants_{assignment.id}")
+    return dict(getattr(module, "ALTERNATIVES", {}))
 
 
 def replace_definitions(source: str, replacements: dict[str, str]) -> str:

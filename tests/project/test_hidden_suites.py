@@ -68,3 +68,22 @@ def test_every_catalog_bug_loses_points(assignment_under_test, mutant):
 def test_every_assignment_has_mutants(assignment):
     table, _ = mutants.load(assignment)
     assert table, f"{assignment.id} has no tests/hidden/{assignment.id}/mutants.py MUTANTS"
+
+
+def _alternative_cases():
+    from grader import assignments
+
+    for assignment_id in assignments.all_ids():
+        assignment = assignments.get(assignment_id)
+        for name in mutants.alternatives(assignment):
+            yield pytest.param(assignment, name, id=f"{assignment_id}:{name}")
+
+
+@pytest.mark.parametrize("assignment_under_test, alternative", list(_alternative_cases()))
+def test_correct_solution_written_differently_keeps_full_marks(assignment_under_test, alternative):
+    changes = mutants.alternatives(assignment_under_test)[alternative]
+    reference = assignment_under_test.solution.read_text(encoding="utf-8")
+    source = mutants.apply(reference, changes)
+    assert source != reference
+    result = grade_trusted_source(assignment_under_test, source, alternative)
+    assert result.score == result.max_score, f"{alternative} lost points:\n" + _failing(result)

@@ -132,3 +132,33 @@ SAMPLES = {
     "bug-rope-half-split": ["emb-05-rope-half-split"],
     "bug-grad-overwrite-dot-neighbours": ["emb-extra-grad-repeated-ids-overwrite", "emb-extra-nearest-by-dot-product"],
 }
+
+# Correct solutions written differently: each must keep full marks.
+ALTERNATIVES = {
+    "alt-index-select-and-normalize": {
+        "embedding_lookup": '''
+def embedding_lookup(weight, ids):
+    return weight.index_select(0, ids.reshape(-1)).reshape(*ids.shape, weight.shape[-1])
+''',
+        "embedding_grad": '''
+def embedding_grad(grad_output, ids, num_embeddings):
+    d = grad_output.shape[-1]
+    grad = torch.zeros(num_embeddings, d, dtype=grad_output.dtype)
+    grad.index_put_((ids.reshape(-1),), grad_output.reshape(-1, d), accumulate=True)
+    return grad
+''',
+        "cosine_similarity": '''
+def cosine_similarity(a, b):
+    a, b = torch.broadcast_tensors(a, b)
+    return (a / a.norm(dim=-1, keepdim=True) * (b / b.norm(dim=-1, keepdim=True))).sum(-1)
+''',
+    },
+    "alt-sinusoidal-in-float32-with-stack": {
+        "sinusoidal_positions": '''
+def sinusoidal_positions(t, d):
+    p = torch.arange(t, dtype=torch.float32)[:, None]
+    div = torch.pow(10000.0, torch.arange(0, d, 2, dtype=torch.float32) / d)
+    return torch.stack([torch.sin(p / div), torch.cos(p / div)], dim=-1).reshape(t, d)
+''',
+    },
+}

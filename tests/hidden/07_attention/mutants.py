@@ -148,3 +148,31 @@ SAMPLES = {
     "bug-no-scale-no-max": ["attn-01-missing-scale", "attn-08-softmax-without-max-subtraction"],
     "bug-heads-without-transpose": ["attn-09-split-heads-without-transpose"],
 }
+
+# Correct solutions written differently: each must keep full marks.
+ALTERNATIVES = {
+    "alt-logsumexp-softmax-and-einsum": {
+        "softmax": '''
+def softmax(x, dim=-1):
+    return torch.exp(x - torch.logsumexp(x, dim=dim, keepdim=True))
+''',
+        "attention_weights": '''
+def attention_weights(q, k, mask=None):
+    scores = torch.einsum("...qd,...kd->...qk", q, k) / q.shape[-1] ** 0.5
+    if mask is not None:
+        scores = torch.where(mask, scores, torch.tensor(float("-inf"), dtype=scores.dtype))
+    return softmax(scores, dim=-1)
+''',
+        "scaled_dot_product_attention": '''
+def scaled_dot_product_attention(q, k, v, mask=None):
+    return torch.einsum("...qk,...kd->...qd", attention_weights(q, k, mask), v)
+''',
+    },
+    "alt-causal-mask-by-comparison": {
+        "causal_mask": '''
+def causal_mask(t):
+    positions = torch.arange(t)
+    return positions[None, :] <= positions[:, None]
+''',
+    },
+}

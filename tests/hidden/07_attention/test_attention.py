@@ -79,7 +79,9 @@ def test_softmax_is_stable_for_huge_logits(student, ref, rng):
         got = student.softmax(big)
         expect(torch.isfinite(torch.as_tensor(got)).all(),
                "큰 입력에서 inf나 NaN이 나옵니다. exp를 취하기 전에 최댓값을 빼세요.")
-        assert_close(got, ref.softmax(big), atol=1e-6,
+        # float32 spacing at |x| ~ 1000 is 6e-5: stable forms that round differently (exp(x - logsumexp))
+        # are as right as the reference's, so the bound is that spacing, not 1e-6.
+        assert_close(got, ref.softmax(big), atol=1e-4,
                      hint="큰 입력에서 값이 틀립니다. 최댓값을 빼는 안정화(stable softmax)를 했는지 확인하세요.")
 
 

@@ -127,3 +127,19 @@ SAMPLES = {
     "bug-tanh-gelu": ["block-07-gelu-tanh-approximation"],
     "bug-untied-head": ["emb-08-head-copied-not-tied", "block-extra-count-head-twice"],
 }
+
+# Correct solutions written differently: each must keep full marks.
+ALTERNATIVES = {
+    "alt-var-mean-and-ndtr-gelu": {
+        "layer_norm": '''
+def layer_norm(x, weight, bias, eps=1e-5):
+    mean = x.mean(-1, keepdim=True)
+    var = x.var(-1, unbiased=False, keepdim=True)
+    return weight * (x - mean) * torch.rsqrt(var + eps) + bias
+''',
+        "gelu": '''
+def gelu(x):
+    return x * torch.special.ndtr(x)
+''',
+    },
+}
