@@ -25,6 +25,8 @@ class CourseFileError(ValueError):
 class AssignmentPolicy:
     id: str
     due: dt.datetime | None = None
+    # What one submission may cost in all (grader.budget; `python -m grader.budget --write`).
+    budget_seconds: float | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +51,13 @@ def _policy(assignment_id: str, table: dict, path: Path) -> AssignmentPolicy:
     if due is not None and (not isinstance(due, dt.datetime) or due.tzinfo is None):
         raise CourseFileError(f"{path}: [assignments.{assignment_id}] due must be a date and time "
                               f"with its UTC offset, e.g. 2027-03-09T23:59:00+09:00")
-    return AssignmentPolicy(assignment_id, due=due)
+    budget = table.get("budget_seconds")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
+                               or not budget > 0):
+        raise CourseFileError(f"{path}: [assignments.{assignment_id}] budget_seconds must be a "
+                              f"positive number of seconds (python -m grader.budget measures it)")
+    return AssignmentPolicy(assignment_id, due=due,
+                            budget_seconds=float(budget) if budget is not None else None)
 
 
 @functools.cache
