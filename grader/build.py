@@ -22,6 +22,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from grader import forbidden
 from grader.assignments import Assignment, all_ids, get
 from grader.load import SKIP_TAG
 from grader.suite import points_per_cell
@@ -126,6 +127,7 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
         impl_source = assignment.solution.read_text(encoding="utf-8")
     spec = jupytext.reads(assignment.notebook_spec.read_text(encoding="utf-8"), fmt="py:percent")
     points = points_per_cell(assignment)
+    rules = forbidden.rules_for(assignment)
     cells, seen_tests = [], set()
     for index, cell in enumerate(spec.cells, start=1):
         if cell.cell_type == "code" and not any(c.cell_type == "code" for c in cells):
@@ -163,6 +165,8 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
         if tags:
             new.metadata["tags"] = tags
         cells.append(new)
+        if index == 1 and cell.cell_type == "markdown" and rules:
+            cells.append(_forbidden_calls_cell(rules))
     missing = set(points) - seen_tests
     if missing:
         raise ValueError(f"hidden tests mark cells the notebook does not have: {sorted(missing)}")
@@ -171,6 +175,20 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
                    "language_info": {"name": "python"}}
     nb.nbformat_minor = 5
     return nb
+
+
+def _forbidden_calls_cell(rules) -> nbformat.NotebookNode:
+    """The assignment's forbidden list from course.toml, as students read it (grader/forbidden.py)."""
+    lines = ["> **이 과제에서 쓰지 않는 것** — 채점되는 함수(해답 칸에 쓰는 코드)에서는 아래 라이브러리 기능을",
+             "> 쓰지 마세요. 그 기능을 직접 만드는 것이 이 과제입니다. 채점기는 제출한 코드를 읽어 이 기능을 쓴",
+             "> 함수를 찾고, 채점하는 동안 이 기능의 호출을 막습니다. 쓴 함수의 테스트는 0점입니다. 주어진 코드와",
+             "> 그림 셀은 예외입니다.", ">"]
+    for rule in rules:
+        where = "" if forbidden.ANY in rule.scope else f" — `{'`, `'.join(rule.scope)}` 안에서"
+        lines.append(f"> - `{rule.name}`{where}")
+    cell = nbformat.v4.new_markdown_cell("\n".join(lines))
+    cell.id = "forbidden-calls"
+    return cell
 
 
 def _check_messages_cell() -> nbformat.NotebookNode:

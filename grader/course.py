@@ -27,6 +27,9 @@ class AssignmentPolicy:
     due: dt.datetime | None = None
     # What one submission may cost in all (grader.budget; `python -m grader.budget --write`).
     budget_seconds: float | None = None
+    # Modules and calls the graded functions may not use (grader/forbidden.py): "sklearn.metrics",
+    # "torch.nn.functional.gelu", "torch.nn.LayerNorm in layer_norm".
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +59,11 @@ def _policy(assignment_id: str, table: dict, path: Path) -> AssignmentPolicy:
                                or not budget > 0):
         raise CourseFileError(f"{path}: [assignments.{assignment_id}] budget_seconds must be a "
                               f"positive number of seconds (python -m grader.budget measures it)")
-    return AssignmentPolicy(assignment_id, due=due,
+    forbidden = table.get("forbidden", [])
+    if not isinstance(forbidden, list) or not all(isinstance(item, str) and item.strip() for item in forbidden):
+        raise CourseFileError(f"{path}: [assignments.{assignment_id}] forbidden must be a list of dotted "
+                              f"names, e.g. [\"sklearn.metrics\", \"torch.nn.LayerNorm in layer_norm\"]")
+    return AssignmentPolicy(assignment_id, due=due, forbidden=tuple(item.strip() for item in forbidden),
                             budget_seconds=float(budget) if budget is not None else None)
 
 

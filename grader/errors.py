@@ -95,6 +95,20 @@ class MissingName(StudentSideError):
                 f"정의한 셀이 오류 없이 실행되는지 확인하세요.")
 
 
+class ForbiddenUse(StudentSideError):
+    """The worker's guard refused a library call the assignment forbids (grader/forbidden.py)."""
+
+    def __init__(self, name: str, known: bool):
+        super().__init__(f"forbidden call refused: {name}")
+        self.name = name if known else ""
+
+    @property
+    def student_message(self) -> str:  # type: ignore[override]
+        what = f"`{self.name}`" if self.name else "이 과제에서 쓸 수 없는 라이브러리 기능"
+        return (f"채점되는 함수가 {what}을(를) 불렀습니다. 이 과제에서는 그 기능을 직접 구현해야 합니다 "
+                f"(과제 첫머리의 '이 과제에서 쓰지 않는 것').")
+
+
 class CallTimeout(StudentSideError):
     def __init__(self, name: str, seconds: float):
         super().__init__(f"{name} exceeded {seconds:.1f} s")

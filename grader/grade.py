@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from grader import budget, suite
+from grader import budget, forbidden, suite
 from grader.assignments import Assignment
 from grader.errors import BudgetExceeded, NotebookLoadError, builtin_exception_name
 from grader.load import load_submission
@@ -30,12 +30,15 @@ def grade_notebook(path: Path, assignment: Assignment, student: str,
     try:
         loaded = load_submission(path, assignment)
         notes += loaded.notes
+        scanned = forbidden.scan(loaded.cells, assignment)
         session = WorkerSession(loaded.cells, [assignment.release_dir], limits,
-                                warm=assignment.warm_modules, meter=meter)
+                                warm=assignment.warm_modules, meter=meter,
+                                guard=forbidden.worker_guard(loaded.cells, assignment))
         session.start()
         notes += _failed_cell_notes(loaded.cells, session.cell_outcomes)
-        tests = suite.run_suite(assignment, Student(session, limits.call_seconds))
-        detail = session.log_tail()
+        tests = forbidden.apply(suite.run_suite(assignment, Student(session, limits.call_seconds)),
+                                scanned)
+        detail = "\n".join(scanned.instructor_notes() + [session.log_tail()]).strip()
         isolation = list(session.isolation)
     except (NotebookLoadError, BudgetExceeded) as exc:
         tests = suite.all_failed(assignment, exc.student_message, exc.detail)

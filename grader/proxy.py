@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pickle
 
-from grader.errors import BadResponse, CallTimeout, MissingName, StudentCodeError
+from grader.errors import BadResponse, CallTimeout, ForbiddenUse, MissingName, StudentCodeError
 from grader.worker import wire
 
 
@@ -71,6 +71,12 @@ class Student:
             doc, blobs = self._backend.request(op, self._seconds, what, **fields)
         except wire.WireError as exc:
             raise BadResponse(f"{what}: {exc}") from None
+        refused = doc.get("forbidden")
+        if refused:
+            # Only names the grader itself listed are quoted; the worker's text never is.
+            known = getattr(self._backend, "forbidden_names", frozenset())
+            named = [n for n in refused if isinstance(n, str) and n in known] if isinstance(refused, list) else []
+            raise ForbiddenUse(named[0] if named else str(refused)[:200], known=bool(named))
         if doc.get("ok") is True:
             return doc, blobs
         if "missing" in doc and op in ("call", "get"):

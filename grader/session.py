@@ -35,8 +35,11 @@ class WorkerSession:
 
     def __init__(self, cells: list[tuple[str, str]], support_dirs: list[Path],
                  limits: Limits = Limits(), max_restarts: int = 2, warm: tuple[str, ...] = (),
-                 meter: Meter | None = None):
+                 meter: Meter | None = None, guard: dict | None = None):
+        """`guard`: {"rules": [(name, scope)], "given": [cell labels]} for grader.worker.guard."""
         self.cells = cells
+        self.guard = guard
+        self.forbidden_names = frozenset(name for name, _ in (guard or {}).get("rules", ()))
         self.support_dirs = support_dirs
         self.limits = limits
         self.meter = meter or Meter(Budget())
@@ -125,7 +128,8 @@ class WorkerSession:
         self._worker.start()
         try:
             doc, _ = self._within_budget("load", self.limits.load_seconds, "노트북 실행",
-                                         {"cells": self.cells, "generation": self.generation})
+                                         {"cells": self.cells, "generation": self.generation,
+                                          "guard": self.guard})
         except BudgetExceeded:
             raise
         except CallTimeout:

@@ -34,6 +34,7 @@ class Worker:
         self.handles: dict[int, object] = {}
         self.generation = 0
         self._pending = b""
+        self.guard = None  # grader.worker.guard.Guard, when the assignment forbids library calls
 
     # ------------------------------------------------------------------ loop
 
@@ -66,6 +67,9 @@ class Worker:
     def answer(self, request: dict) -> bytes:
         encoder = wire.Encoder(self._register_handle)
         doc: dict = {"id": request.get("id")}
+        if self.guard is not None:
+            self.guard.hits.clear()
+            self.guard.current = request.get("name") if request.get("op") == "call" else "*handle*"
         try:
             op = getattr(self, "op_" + request["op"])
             doc.update(op(request, encoder))
@@ -74,6 +78,12 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001 — SystemExit and KeyboardInterrupt included
             encoder.blobs.clear()
             doc.update(ok=False, error=_describe(exc))
+        finally:
+            if self.guard is not None:
+                self.guard.current = None
+        if self.guard is not None and self.guard.hits:
+            # Reported even when the student's code caught the refusal.
+            doc["forbidden"] = sorted(set(self.guard.hits))[:10]
         try:
             return wire.pack_message(doc, encoder.blobs)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -85,6 +95,11 @@ class Worker:
     def op_load(self, request: dict, encoder) -> dict:
         """Run every cell in order; a failing cell is recorded and loading goes on."""
         self.generation = request.get("generation", 0)
+        if request.get("guard") and self.guard is None:
+            from grader.worker.guard import Guard
+
+            self.guard = Guard(request["guard"]["rules"], request["guard"]["given"])
+            self.guard.install()
         outcomes = []
         for label, code in request["cells"]:
             filename = f"<{label}>"
