@@ -39,8 +39,15 @@ RECEIVED_BYTES = 1024 * 1024**2  # the references receive well under 1 MB
 
 @dataclasses.dataclass(frozen=True)
 class Budget:
+    """`seconds` bounds the wall time, each worker's CPU time and (unless `grader_cpu_seconds`
+    says otherwise) the grader's own CPU time spent on the submission."""
     seconds: float = DEFAULT_SECONDS
     received_bytes: int = RECEIVED_BYTES
+    grader_cpu_seconds: float | None = None
+
+    @property
+    def grader_cpu(self) -> float:
+        return self.seconds if self.grader_cpu_seconds is None else self.grader_cpu_seconds
 
     @classmethod
     def unlimited(cls) -> "Budget":
@@ -87,8 +94,8 @@ class Meter:
         if self.exceeded is None:
             if self.remaining() <= 0:
                 self._exceed("time", self.budget.seconds, f"wall {self.elapsed:.1f} s")
-            elif self.grader_cpu > self.budget.seconds:
-                self._exceed("cpu", self.budget.seconds, f"grader CPU {self.grader_cpu:.1f} s")
+            elif self.grader_cpu > self.budget.grader_cpu:
+                self._exceed("cpu", self.budget.grader_cpu, f"grader CPU {self.grader_cpu:.1f} s")
         if self.exceeded is not None:
             raise self.exceeded
 

@@ -38,7 +38,8 @@ def grade_notebook(path: Path, assignment: Assignment, student: str,
         notes += _failed_cell_notes(loaded.cells, session.cell_outcomes)
         tests = forbidden.apply(suite.run_suite(assignment, Student(session, limits.call_seconds)),
                                 scanned)
-        detail = "\n".join(scanned.instructor_notes() + [session.log_tail()]).strip()
+        detail = "\n".join(scanned.instructor_notes() + _failed_cell_details(session.cell_outcomes)
+                           + [session.log_tail()]).strip()
         isolation = list(session.isolation)
     except (NotebookLoadError, BudgetExceeded) as exc:
         tests = suite.all_failed(assignment, exc.student_message, exc.detail)
@@ -63,6 +64,13 @@ def grade_trusted_source(assignment: Assignment, source: str, label: str) -> Res
     tests = suite.run_suite(assignment, student)
     return Result(assignment.id, label, tests, ["in-process (trusted code only)"],
                   time.monotonic() - started)
+
+
+def _failed_cell_details(outcomes: list[dict]) -> list[str]:
+    """For the instructor: what the worker said about each cell that raised, as it said it."""
+    return [f"load: {str(o.get('cell'))[:100]}: {str(o.get('type'))[:100]}: "
+            f"{str(o.get('message'))[:500]}\n{str(o.get('traceback'))[-1500:]}"
+            for o in outcomes if o.get("ok") is False]
 
 
 def _failed_cell_notes(cells: list[tuple[str, str]], outcomes: list[dict]) -> list[str]:
