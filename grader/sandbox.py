@@ -221,11 +221,14 @@ def seccomp_fd() -> int | None:
     return fd
 
 
-def confinement_plan(workdir: Path, home: Path, sandboxed: bool) -> dict:
-    """What a worker does to itself before student code runs (grader/worker/confine.py)."""
+def confinement_plan(workdir: Path, home: Path, sandboxed: bool,
+                     hide: list[Path] | None = None) -> dict:
+    """What a worker does to itself before student code runs (grader/worker/confine.py).
+    `hide`: the host folders bound writable into its sandbox (its own folders by default)."""
     programs = seccomp_programs()
     return {"mounts": sandboxed and private_mounts_work(), "workdir": str(workdir),
-            "home": str(home), "tmp_bytes": TMP_BYTES, "tmp_inodes": TMP_INODES,
+            "home": str(home), "hide": [str(p) for p in (hide or [workdir, home])],
+            "tmp_bytes": TMP_BYTES, "tmp_inodes": TMP_INODES,
             "shm_bytes": SHM_BYTES, "shm_inodes": SHM_INODES,
             "filter": programs[1].hex() if programs else None}
 
@@ -376,7 +379,8 @@ class WorkerProcess:
         env = clean_env(home)
         with open(self.log_path, "wb") as log:
             if self.server is not None:
-                plan = confinement_plan(self.workdir, home, sandboxed=True)
+                plan = confinement_plan(self.workdir, home, sandboxed=True,
+                                        hide=[self.server.scratch])
                 self.child = self._fork_from_server(env, paths, plan, (request_read,
                                                                        response_write, log.fileno()))
             if self.child is None:

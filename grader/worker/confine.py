@@ -3,8 +3,8 @@ a seccomp filter. Runs in the worker (started from nothing or forked by a fork s
 first act; `plan` comes from the grader (grader.sandbox.confinement_plan).
 
 Private folders (inside bubblewrap only): the worker enters its own user, mount and IPC
-namespaces and mounts fresh tmpfs on /tmp and /dev/shm (and on its working and home folders if
-those are not below /tmp), each with a size *and an inode* limit (bubblewrap's --size cannot cap
+namespaces and mounts fresh tmpfs on /tmp and /dev/shm (and on the host folders bound writable
+for it, `plan["hide"]`, where those are not below /tmp), each with a size *and an inode* limit (bubblewrap's --size cannot cap
 inodes, and a few million empty files cost gigabytes of kernel memory). The host folders bound
 into the sandbox for it (its working folder, a fork server's scratch space) disappear behind them:
 the assignment's files stay visible, bound read-only into the new working folder, and so do the
@@ -103,11 +103,12 @@ def private_folders(plan: dict) -> None:
         os.makedirs(path, exist_ok=True)
         _bind_read_only(f"/proc/self/fd/{fd}", path)
         os.close(fd)
-    for folder in (workdir, home):
-        if _below(folder, "/tmp"):
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-        else:
+    # The host's writable folders bound for this sandbox (below /tmp they are hidden already).
+    for folder in plan.get("hide", [workdir, home]):
+        if not _below(folder, "/tmp"):
             _tmpfs(folder, plan["tmp_bytes"], plan["tmp_inodes"], "0700")
+    for folder in (workdir, home):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
     source = f"/proc/self/fd/{assets}"
     for name in os.listdir(source):
         origin, target = os.path.join(source, name), os.path.join(workdir, name)
