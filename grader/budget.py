@@ -1,4 +1,4 @@
-"""Budget: how much one submission may cost in all, per assignment (`budget_seconds` in course.toml).
+"""Budget: what one submission may cost in all, per assignment (`budget_seconds`, course.toml).
 
 A per-call deadline stops one hung call, not a notebook whose every call ends just under its
 deadline: 36 calls of 9.5 s held a grading slot for six minutes. So each submission also gets a
@@ -189,7 +189,8 @@ def write_budgets(budgets: dict[str, int], path=None) -> None:
 def main(argv: list[str] | None = None) -> int:
     from grader import assignments
 
-    parser = argparse.ArgumentParser(prog="python -m grader.budget", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.budget",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     parser.add_argument("--write", action="store_true", help="write the budgets into course.toml")
     args = parser.parse_args(argv)

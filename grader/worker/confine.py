@@ -4,9 +4,10 @@ first act; `plan` comes from the grader (grader.sandbox.confinement_plan).
 
 Private folders (inside bubblewrap only): the worker enters its own user, mount and IPC
 namespaces and mounts fresh tmpfs on /tmp and /dev/shm (and on the host folders bound writable
-for it, `plan["hide"]`, where those are not below /tmp), each with a size *and an inode* limit (bubblewrap's --size cannot cap
-inodes, and a few million empty files cost gigabytes of kernel memory). The host folders bound
-into the sandbox for it (its working folder, a fork server's scratch space) disappear behind them:
+for it, `plan["hide"]`, where those are not below /tmp), each with a size *and an inode* limit
+(bubblewrap's --size cannot cap inodes, and a few million empty files cost gigabytes of kernel
+memory). The host folders bound into the sandbox for it (its working folder, a fork server's
+scratch space) disappear behind them:
 the assignment's files stay visible, bound read-only into the new working folder, and so do the
 read-only mounts below /tmp (the worker runtime). Everything the worker writes is in memory it
 cannot grow past the limits, and is gone with its last process. Its own IPC namespace gives it
