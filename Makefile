@@ -1,15 +1,17 @@
 # Two commands on a fresh machine (see README):
 #   make demo   set up .venv, build the sample submissions, grade them, print the score table
 #   make test   set up .venv and run the project's tests (what CI runs)
-# Students (docs/student.md):
-#   make student   the course's runtime only: JupyterLab 4, nbgrader's Validate and assignment list,
-#                  numpy/torch/... (no test tools, no browser)
-#   make lab       copy the release notebooks into mywork/ (never over your work) and start JupyterLab
+# Students (docs/student.md) work in the student distribution, built from release/ alone:
+#   make student-dist  dist/<course>-student/ (+ .zip) and dist/<course>-classroom-template/
+#                      (python3 only: no venv needed)
+#   make student       that distribution's runtime in its own .venv: JupyterLab 4, nbgrader's Validate
+#                      and assignment list, numpy/torch/... (no test tools, no browser)
+#   make lab           start JupyterLab from that distribution (its mywork/; never over your work)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-STUDENT_STAMP := $(VENV)/.student
+STUDENT_DIST = dist/$(shell $(PYTHON) -c 'from grader.course import load; print(load().id)')-student
 
 # apt-get install PACKAGES when root on Debian/Ubuntu; otherwise say what is missing.
 define apt_install
@@ -18,7 +20,7 @@ define apt_install
 endef
 KOREAN_FONT := [ -d /usr/share/fonts/truetype/nanum ] || fc-list 2>/dev/null | grep -qiE 'nanum|noto sans cjk|malgun|applegothic'
 
-.PHONY: setup student lab browser demo test test-browser build clean
+.PHONY: setup student-dist student lab browser demo test test-browser build clean
 
 setup: $(STAMP)
 
@@ -29,28 +31,19 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP) $(STUDENT_STAMP)
+	touch $(STAMP)
 
-student: $(STUDENT_STAMP)
+# Only the assignments that may be released now (answers they carry are past due; see README);
+# ids and --allow-early-release go in DIST_ARGS, e.g. make student-dist DIST_ARGS="12_evaluation".
+student-dist:
+	$(PYTHON) -m grader.student_dist $(DIST_ARGS)
 
-$(STUDENT_STAMP): pyproject.toml
-	@# A Korean font, so that figure titles and labels in Korean are drawn (matplotlib).
-	@$(KOREAN_FONT) || $(call apt_install,fonts-nanum) || \
-	  echo "참고: 한글 글꼴이 없으면 그림의 한글이 네모로 보입니다 (예: sudo apt-get install fonts-nanum)."
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $(STUDENT_STAMP)
+# The distribution's own targets (its Makefile): setup = its .venv, lab = JupyterLab on its mywork/.
+student: student-dist
+	$(MAKE) -C $(STUDENT_DIST) setup
 
-lab: student
-	@# 10/11 fine-tune on LibreOffice help paragraphs (Debian packages, unpacked into build/corpus);
-	@# without them the notebooks fall back to konlpy sentences.
-	@[ -d build/corpus/debs/tree ] || $(PY) scripts/build_corpus.py >/dev/null 2>&1 || \
-	  echo "참고: LibreOffice 도움말 데이터를 받지 못했습니다. 10·11 과제는 konlpy 문장으로 실습합니다."
-	@mkdir -p mywork
-	@for dir in release/*/; do id=$$(basename "$$dir"); \
-	  [ -e "mywork/$$id" ] || { cp -R "$$dir" "mywork/$$id"; echo "mywork/$$id: 새 과제를 복사했습니다"; }; done
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=mywork
+lab: student-dist
+	$(MAKE) -C $(STUDENT_DIST) lab
 
 # Debian's chromium (no browser download at run time) and a Korean font, for the browser test
 # (tests/student/), which `make test` runs.

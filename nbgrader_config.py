@@ -2,6 +2,8 @@
 
 Autograde grades through the engine (grader/nbgrader_plugin.py): hidden tests never run in the
 student's kernel, and each graded cell gets the points of its passing hidden tests.
+release_assignment refuses a notebook that carries other assignments' graded solutions before they
+are due (course.toml; override: --GatedReleaseAssignment.allow_early_release=True).
 """
 import os
 import sys

@@ -1,35 +1,59 @@
 """Class-scale grading: parallel slots, shards, and results that survive an interruption.
 
 Each submission's result is written atomically to `<results>/<assignment>/<student>.json` (a temp
-file, then `os.replace`), tagged with the notebook's SHA-256. Rerunning the same command skips every
-submission whose result is already there for the same notebook bytes, so a batch killed part-way
-resumes without losing or duplicating a result. `--shard I/N` keeps the submissions whose stable
-hash falls in shard I, so N machines of a CI matrix split a class without talking to each other;
-`grader merge` combines their result folders.
+file, then `os.replace`), tagged with the notebook's SHA-256 and the fingerprint of what graded it
+(grader.fingerprint). Rerunning the same command skips every submission whose result is already
+there for the same notebook bytes and the same fingerprint, so a batch killed part-way resumes
+without losing or duplicating a result; a result whose notebook, hidden suite, reference or grader
+changed is graded again, and every score that changed is reported (old -> new). A submission
+without a gradable notebook (grader.discover) gets a row that scores 0 with the reason.
+`--shard I/N` keeps the submissions whose stable hash falls in shard I, so N machines of a CI
+matrix split a class without talking to each other; `grader merge` combines their result folders.
 """
 from __future__ import annotations
 
 import concurrent.futures
 import csv
+import dataclasses
 import hashlib
 import json
 import multiprocessing
 import os
 import sys
+import traceback
 import zlib
 from pathlib import Path
 
+from grader import fingerprint
+from grader.discover import Submission, escape_name, unescape_name
 from grader.score import Result
 
-Submission = tuple[Path, str, str]  # notebook, assignment id, student
+GRADER_FAILED = ("채점기 내부 오류로 이 제출물을 채점하지 못했습니다. 강사에게 알려 주세요. "
+                 "(grader error: not graded; rerun to retry)")
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreChange:
+    student: str
+    assignment: str
+    old: float
+    new: float
+    reasons: tuple[str, ...]  # keys of fingerprint.DESCRIPTIONS
+
+
+@dataclasses.dataclass
+class BatchRun:
+    results: list[Result]           # one per submission, in the order given
+    changes: list[ScoreChange]      # regraded results whose score changed
+    grader_errors: int = 0          # submissions the grader itself failed on (not stored)
 
 
 def in_shard(submission: Submission, shard: tuple[int, int] | None) -> bool:
     if shard is None:
         return True
     index, count = shard
-    _, assignment, student = submission
-    return zlib.crc32(f"{assignment}/{student}".encode()) % count == index - 1
+    key = f"{submission.assignment}/{submission.student}"
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % count == index - 1
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -42,45 +66,70 @@ def parse_shard(text: str) -> tuple[int, int]:
     return index, count
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_stem(student: str) -> str:
+    """The file name a student's results go under: the (escaped) id, bounded in length."""
+    canonical = escape_name(unescape_name(student)) == student  # already escaped: keep it
+    stem = (student if canonical else escape_name(student)).replace("/", "%2F")
+    if stem.startswith("."):
+        stem = "%2E" + stem[1:]
+    if len(stem.encode("utf-8")) > 150:  # file names hold 255 bytes; temp names add some
+        digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:16]
+        stem = stem.encode("utf-8")[:100].decode("utf-8", "ignore") + "~" + digest
+    return stem
 
 
 def result_path(results: Path, assignment: str, student: str) -> Path:
-    return results / assignment / f"{student}.json"
+    return results / assignment / f"{file_stem(student)}.json"
 
 
 def write_atomically(path: Path, text: str) -> None:
+    """Write through a temp file and os.replace; nothing is left behind if writing fails."""
+    data = text.encode("utf-8", "backslashreplace")  # a stray surrogate: "\udcff", valid JSON
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _done(results: Path, submission: Submission) -> Result | None:
-    notebook, assignment, student = submission
-    path = result_path(results, assignment, student)
     try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _stored(results: Path, submission: Submission) -> dict | None:
+    try:
+        path = result_path(results, submission.assignment, submission.student)
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        Result.from_dict(doc)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if doc.get("notebook_sha256") != _sha256(notebook):
-        return None
-    return Result.from_dict(doc)
+    return doc if doc.get("student") == submission.student else None
 
 
-def _grade_one(submission: Submission, results: Path | None) -> Result:
-    from grader import assignments
-    from grader.grade import grade_notebook
+def _grade_one(submission: Submission, results: Path | None,
+               graded_by: dict) -> tuple[Result, bool]:
+    """(result, stored). Never raises: a grader failure is a row that says so, and is not stored,
+    so that the next run tries again."""
+    from grader import assignments, grade, suite
 
-    notebook, assignment, student = submission
-    result = grade_notebook(notebook, assignments.get(assignment), student)
+    assignment = assignments.get(submission.assignment)
+    digest = fingerprint.notebook_sha256(submission.notebook) if submission.notebook else None
+    try:
+        if submission.problem is not None:
+            tests = suite.all_failed(assignment, submission.problem)
+            result = Result(assignment.id, submission.student, tests, [], 0.0)
+        else:
+            result = grade.grade_notebook(submission.notebook, assignment, submission.student)
+            result.notebook = escape_name(str(submission.notebook))
+        result.notes[:0] = [note for note in submission.notes if note not in result.notes]
+    except Exception:  # noqa: BLE001 — one submission's grader failure must not end the batch
+        return _grader_failed(submission, traceback.format_exc()), False
     if results is not None:
         doc = result.to_dict(instructor=True)
-        doc["notebook_sha256"] = _sha256(notebook)
-        write_atomically(result_path(results, assignment, student),
+        doc["notebook_sha256"] = digest
+        doc["graded_by"] = graded_by
+        write_atomically(result_path(results, assignment.id, submission.student),
                          json.dumps(doc, ensure_ascii=False, indent=1))
-    return result
+    return result, True
 
 
 def _warm_up(assignment_ids: set[str]) -> None:
@@ -120,35 +169,71 @@ def _slot_started(parent: int) -> None:
     multiprocessing.util.Finalize(None, forkserver.close_all, exitpriority=10)
 
 
+def _grader_failed(submission: Submission, detail: str) -> Result:
+    from grader import assignments, suite
+
+    print(f"grader: internal error grading {submission.student} {submission.assignment}:\n"
+          f"{detail}", file=sys.stderr)
+    tests = suite.all_failed(assignments.get(submission.assignment), GRADER_FAILED, detail)
+    return Result(submission.assignment, submission.student, tests, [], 0.0,
+                  notes=[GRADER_FAILED], detail=detail)
+
+
 def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | None = None,
-                shard: tuple[int, int] | None = None, progress: bool = True) -> list[Result]:
-    """Grade many submissions in `jobs` parallel slots; finished ones are skipped on a rerun."""
+                shard: tuple[int, int] | None = None, progress: bool = True) -> BatchRun:
+    """Grade many submissions in `jobs` parallel slots; current results are reused on a rerun."""
+    from grader import assignments
+
     mine = [s for s in submissions if in_shard(s, shard)]
+    graded_by = {a: fingerprint.graded_by(assignments.get(a)) for a in {s.assignment for s in mine}}
     finished: dict[int, Result] = {}
+    stale: dict[int, tuple[dict, list[str]]] = {}
     todo = []
     for index, submission in enumerate(mine):
-        previous = _done(results, submission) if results is not None else None
-        if previous is not None:
-            finished[index] = previous
-        else:
-            todo.append(index)
+        doc = _stored(results, submission) if results is not None else None
+        if doc is not None:
+            digest = (fingerprint.notebook_sha256(submission.notebook)
+                      if submission.problem is None else None)
+            reasons = fingerprint.changed_parts(doc, digest, graded_by[submission.assignment])
+            if not reasons and digest is not None:
+                finished[index] = Result.from_dict(doc)
+                continue
+            stale[index] = (doc, reasons)
+        todo.append(index)
     bar = _progress(len(mine), len(finished), progress)
+    failed = 0
+
+    def done(index: int, outcome: tuple[Result, bool]) -> None:
+        nonlocal failed
+        finished[index], stored = outcome
+        failed += not stored
+        bar.update(1)
+
     if jobs <= 1 or len(todo) <= 1:
         for index in todo:
-            finished[index] = _grade_one(mine[index], results)
-            bar.update(1)
+            done(index, _grade_one(mine[index], results, graded_by[mine[index].assignment]))
     else:
-        _warm_up({mine[index][1] for index in todo})
+        _warm_up({mine[index].assignment for index in todo})
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context,
                                                     initializer=_slot_started,
                                                     initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(_grade_one, mine[index], results): index for index in todo}
+            futures = {pool.submit(_grade_one, mine[index], results,
+                                   graded_by[mine[index].assignment]): index for index in todo}
             for future in concurrent.futures.as_completed(futures):
-                finished[futures[future]] = future.result()
-                bar.update(1)
+                index = futures[future]
+                try:
+                    done(index, future.result())
+                except Exception as exc:  # noqa: BLE001 — a slot died (BrokenProcessPool)
+                    done(index, (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"), False))
     bar.close()
-    return [finished[index] for index in range(len(mine))]
+    changes = []
+    for index, (doc, reasons) in sorted(stale.items()):
+        old, new = doc.get("score"), finished[index].score
+        if isinstance(old, (int, float)) and old != new:
+            changes.append(ScoreChange(mine[index].student, mine[index].assignment, old, new,
+                                       tuple(reasons)))
+    return BatchRun([finished[index] for index in range(len(mine))], changes, failed)
 
 
 def _progress(total: int, done: int, enabled: bool):
@@ -167,36 +252,49 @@ def _progress(total: int, done: int, enabled: bool):
     return tqdm(total=total, initial=done, desc="채점", unit="제출물", file=sys.stderr)
 
 
-def load_results(folders: list[Path]) -> list[Result]:
-    """Every result JSON under the given result folders (shards), newest file wins per student."""
-    chosen: dict[tuple[str, str], tuple[float, Path]] = {}
+def load_docs(folders: list[Path]) -> list[dict]:
+    """Every result JSON under the given result folders (shards), newest file wins per student;
+    files that are not results (the report, stray files) are left out."""
+    chosen: dict[tuple[str, str], tuple[float, dict]] = {}
     for folder in folders:
         for path in folder.glob("*/*.json"):
-            key = (path.parent.name, path.stem)
-            mtime = path.stat().st_mtime
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+                Result.from_dict(doc)
+                mtime = path.stat().st_mtime
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+            key = (str(doc["assignment"]), str(doc["student"]))
             if key not in chosen or mtime > chosen[key][0]:
-                chosen[key] = (mtime, path)
-    return [Result.from_dict(json.loads(path.read_text(encoding="utf-8")))
-            for _, path in (chosen[key] for key in sorted(chosen))]
+                chosen[key] = (mtime, doc)
+    return [chosen[key][1] for key in sorted(chosen)]
+
+
+def load_results(folders: list[Path]) -> list[Result]:
+    return [Result.from_dict(doc) for doc in load_docs(folders)]
 
 
 # ----------------------------------------------------------------------------- batch outputs
 
-def write_outputs(results: list[Result], folder: Path) -> list[Path]:
-    """Gradebook CSV, per-test CSV, distribution plot, CI summary and per-student feedback."""
+def write_outputs(results: list[Result], folder: Path, *, changes: list[ScoreChange] = (),
+                  skipped: list[str] = ()) -> list[Path]:
+    """Gradebook CSV, per-test CSV, score changes, distribution plot, CI summary and per-student
+    feedback."""
     from grader import report
 
     folder.mkdir(parents=True, exist_ok=True)
+    results = sorted(results, key=lambda r: (r.assignment, r.student))
     written = [_write_gradebook(results, folder / "gradebook.csv"),
-               _write_per_test(results, folder / "tests.csv")]
+               _write_per_test(results, folder / "tests.csv"),
+               _write_changes(changes, folder / "changes.csv")]
     summary = folder / "summary.md"
-    write_atomically(summary, render_summary(results))
+    write_atomically(summary, render_summary(results, changes, skipped))
     written.append(summary)
     plot = _write_plot(results, folder / "grades.png")
     if plot:
         written.append(plot)
     for result in results:
-        base = folder / "feedback" / result.student / result.assignment
+        base = folder / "feedback" / file_stem(result.student) / result.assignment
         for suffix, fmt in ((".md", "md"), (".gradescope.json", "gradescope"), (".junit.xml", "junit")):
             write_atomically(base.with_suffix(suffix), report.render([result], fmt) + "\n")
     return written
@@ -210,30 +308,54 @@ def _write_gradebook(results: list[Result], path: Path) -> Path:
             column = f"{result.assignment}:{test.name}"
             if column not in columns:
                 columns.append(column)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", "score", "max_score", *columns])
-        for result in results:
-            points = {f"{result.assignment}:{t.name}": f"{t.points:g}" for t in result.tests}
-            writer.writerow([result.student, result.assignment, f"{result.score:g}",
-                             f"{result.max_score:g}", *(points.get(c, "") for c in columns)])
+    rows = [["student", "assignment", "score", "max_score", *columns, "notes"]]
+    for result in results:
+        points = {f"{result.assignment}:{t.name}": f"{t.points:g}" for t in result.tests}
+        rows.append([result.student, result.assignment, f"{result.score:g}",
+                     f"{result.max_score:g}", *(points.get(c, "") for c in columns),
+                     " / ".join(result.notes)])
+    return _write_csv(path, rows)
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> Path:
+    """Every cell through report.csv_cell: no formulas, no control characters in a spreadsheet."""
+    import io
+
+    from grader.report import csv_cell
+
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    write_atomically(path, text.getvalue())
     return path
 
 
 def _write_per_test(results: list[Result], path: Path) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", "grade_id", "test", "points", "max_points",
-                         "status", "message"])
-        for result in results:
-            for t in result.tests:
-                writer.writerow([result.student, result.assignment, t.grade_id, t.name,
-                                 f"{t.points:g}", f"{t.max_points:g}", t.status, t.message])
-    return path
+    rows = [["student", "assignment", "grade_id", "test", "points", "max_points", "status",
+             "message"]]
+    for result in results:
+        for t in result.tests:
+            rows.append([result.student, result.assignment, t.grade_id, t.name, f"{t.points:g}",
+                         f"{t.max_points:g}", t.status, t.message])
+    return _write_csv(path, rows)
 
 
-def render_summary(results: list[Result]) -> str:
-    """Markdown for a CI job summary: per assignment, the distribution and the hardest tests."""
+def _write_changes(changes: list[ScoreChange], path: Path) -> Path:
+    rows = [["student", "assignment", "old_score", "new_score", "why"]]
+    rows += [[c.student, c.assignment, f"{c.old:g}", f"{c.new:g}", fingerprint.describe(c.reasons)]
+             for c in changes]
+    return _write_csv(path, rows)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def render_summary(results: list[Result], changes: list[ScoreChange] = (),
+                   skipped: list[str] = ()) -> str:
+    """Markdown for a CI job summary: per assignment, the distribution and the hardest tests;
+    scores changed by a regrade, submissions without a gradable notebook, items not graded."""
     lines = ["# 채점 요약", ""]
     by_assignment: dict[str, list[Result]] = {}
     for result in results:
@@ -253,7 +375,25 @@ def render_summary(results: list[Result]) -> str:
         if hardest:
             lines += ["", f"## {assignment}: 가장 많이 실패한 테스트", ""]
             lines += [f"- `{name}`: {count}/{len(group)}명 실패" for name, count in hardest]
+    if changes:
+        lines += ["", "## 다시 채점해 점수가 바뀐 제출물 (score changed on regrading)", "",
+                  "| 학생 | 과제 | 이전 | 지금 | 이유 |", "|---|---|---|---|---|"]
+        lines += [f"| {_md_cell(c.student)} | {c.assignment} | {c.old:g} | {c.new:g} | "
+                  f"{fingerprint.describe(c.reasons)} |" for c in changes]
+    unloaded = [(r, r.tests[0].message) for r in results if _nothing_graded(r)]
+    if unloaded:
+        lines += ["", "## 노트북을 채점하지 못한 제출물 (nothing graded)", ""]
+        lines += [f"- {_md_cell(r.student)} ({r.assignment}): {why}" for r, why in unloaded]
+    if skipped:
+        lines += ["", "## 채점 대상이 아닌 항목 (not graded: not in a student folder)", ""]
+        lines += [f"- {item}" for item in skipped]
     return "\n".join(lines) + "\n"
+
+
+def _nothing_graded(result: Result) -> bool:
+    """Every test failed for one reason that is also a note: no notebook, or none that loads."""
+    messages = {t.message for t in result.tests}
+    return len(messages) == 1 and messages <= set(result.notes)
 
 
 def _write_plot(results: list[Result], path: Path) -> Path | None:

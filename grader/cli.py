@@ -6,8 +6,9 @@
     grader demo       build the sample submissions and grade them (the README's first command)
     grader list       the assignments this course has
 
-Exit status 0 whenever grading completed, whatever the scores; 2 when the grader itself could not
-run (bad arguments, unknown assignment, nothing to grade).
+Exit status 0 whenever grading completed, whatever the scores; 1 when it completed but the
+grader itself failed on some submission (its row says so; a rerun retries it); 2 when the grader
+could not run (bad arguments, unknown assignment or sandbox mode, nothing to grade).
 """
 from __future__ import annotations
 
@@ -17,32 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from grader import assignments, report
-
-
-def find_submissions(path: Path, assignment_id: str | None) -> list[tuple[Path, str, str]]:
-    """(notebook, assignment id, student) for one notebook or an nbgrader `submitted/` tree.
-
-    In a tree, a notebook's folder names its assignment and the folder above it the student:
-    `submitted/<student>/<assignment>/<notebook>.ipynb`.
-    """
-    known = set(assignments.all_ids())
-    if path.is_file():
-        found = assignment_id or (path.stem if path.stem in known else path.parent.name)
-        in_tree = path.parent.name == found and path.parent.parent.parent.name == "submitted"
-        return [(path, found, path.parent.parent.name if in_tree else path.stem)]
-    found = []
-    for notebook in sorted(path.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in notebook.parts:
-            continue
-        folder = notebook.parent.name
-        assignment = folder if folder in known else notebook.stem
-        if assignment_id and assignment != assignment_id:
-            continue
-        if assignment in known:
-            student = notebook.parent.parent.name if folder == assignment else notebook.stem
-            found.append((notebook, assignment, student))
-    return found
+from grader import assignments, discover, fingerprint, report, sandbox
 
 
 def grade_paths(submissions, *, progress: bool, jobs: int = 1, results: Path | None = None,
@@ -56,44 +32,52 @@ def grade_paths(submissions, *, progress: bool, jobs: int = 1, results: Path | N
 
 def _cmd_grade(args) -> int:
     path = Path(args.path)
-    if not path.exists():
-        print(f"grader: {path}: no such file or directory", file=sys.stderr)
+    if not os.path.lexists(path):
+        print(f"grader: {discover.escape_name(str(path))}: no such file or directory", file=sys.stderr)
         return 2
-    if args.assignment:
-        assignments.get(args.assignment)  # raises UnknownAssignment with the known ids
-    submissions = find_submissions(path, args.assignment)
-    if not submissions:
-        print(f"grader: no notebooks of a known assignment under {path} "
-              f"(known: {', '.join(assignments.all_ids())})", file=sys.stderr)
-        return 2
+    sandbox.requested_sandbox()  # an unknown GRADER_SANDBOX is refused before anything runs
     from grader import batch
 
     try:
         shard = batch.parse_shard(args.shard) if args.shard else None
-    except ValueError as exc:
+        found = discover.discover(path, args.assignment)
+    except (ValueError, discover.DiscoveryError) as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
+    for item in found.skipped:
+        print(f"grader: skipped {item}", file=sys.stderr)
+    for submission in found.submissions:
+        if submission.notes:
+            print(f"grader: {submission.student} {submission.assignment}: "
+                  f"{' / '.join(submission.notes)}", file=sys.stderr)
     results_dir = Path(args.results) if args.results else None
-    results = grade_paths(submissions, progress=not args.quiet, jobs=args.jobs,
-                          results=results_dir, shard=shard)
+    run = grade_paths(found.submissions, progress=not args.quiet, jobs=args.jobs,
+                      results=results_dir, shard=shard)
+    for change in run.changes:
+        print(f"grader: regraded ({fingerprint.describe(change.reasons)}): {change.student} "
+              f"{change.assignment} {change.old:g} -> {change.new:g}", file=sys.stderr)
     if results_dir is not None:
-        batch.write_outputs(batch.load_results([results_dir]), results_dir / "report")
-    text = report.render(results, args.format)
+        graded = {s.assignment for s in found.submissions}
+        earlier = [r for r in batch.load_results([results_dir]) if r.assignment not in graded]
+        batch.write_outputs(earlier + run.results, results_dir / "report", changes=run.changes,
+                            skipped=found.skipped)
+    text = report.render(run.results, args.format)
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        batch.write_atomically(Path(args.output), text + "\n")
     else:
-        print(text)
-    return 0
+        sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+    return 1 if run.grader_errors else 0
 
 
 def _cmd_demo(args) -> int:
     from grader.samples import write_samples
 
+    sandbox.requested_sandbox()
     root = Path(args.out)
     submitted = write_samples(root, args.assignment)
-    results = grade_paths(find_submissions(submitted, args.assignment), progress=True,
-                          jobs=os.cpu_count() or 1)
-    print(report.render_table(results))
+    run = grade_paths(discover.discover(submitted, args.assignment).submissions, progress=True,
+                      jobs=os.cpu_count() or 1)
+    print(report.render_table(run.results))
     return 0
 
 
@@ -105,12 +89,12 @@ def _cmd_merge(args) -> int:
     if missing:
         print(f"grader: not a folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    results = batch.load_results(folders)
+    docs = batch.load_docs(folders)
     out = Path(args.out)
-    for result in results:
-        doc = result.to_dict(instructor=True)
-        batch.write_atomically(batch.result_path(out, result.assignment, result.student),
+    for doc in docs:  # as stored: the notebook's SHA-256 and what graded it come along
+        batch.write_atomically(batch.result_path(out, doc["assignment"], doc["student"]),
                                json.dumps(doc, ensure_ascii=False, indent=1))
+    results = [batch.Result.from_dict(doc) for doc in docs]
     batch.write_outputs(results, out / "report")
     print(report.render_table(results))
     return 0
@@ -134,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="submissions graded in parallel (default: the number of cores)")
-    grade.add_argument("--results", help="folder for per-submission results; a rerun resumes, and "
-                                         "a report/ (gradebook CSV, plot, summary, feedback) is written")
+    grade.add_argument("--results", help="folder for per-submission results; a rerun resumes (and "
+                                         "regrades what a changed notebook, suite or grader makes "
+                                         "stale), and a report/ (gradebook CSV, score changes, "
+                                         "plot, summary, feedback) is written")
     grade.add_argument("--shard", help="I/N: grade only shard I of N (for CI matrices)")
     grade.set_defaults(run=_cmd_grade)
 
@@ -154,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except assignments.UnknownAssignment as exc:
+    except (assignments.UnknownAssignment, sandbox.SandboxModeError) as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
     except SandboxBroken:

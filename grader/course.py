@@ -37,11 +37,13 @@ class Course:
     id: str
     timezone: str
     assignments: dict[str, AssignmentPolicy]
+    title: str = ""
 
     def policy(self, assignment_id: str) -> AssignmentPolicy:
         return self.assignments.get(assignment_id, AssignmentPolicy(assignment_id))
 
 
+_COURSE_KEYS = {"id", "title", "timezone"}
 _POLICY_KEYS = {field.name for field in dataclasses.fields(AssignmentPolicy)} - {"id"}
 
 
@@ -74,6 +76,11 @@ def load(path: Path = COURSE_FILE) -> Course:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CourseFileError(f"cannot read the course file {path}: {exc}") from None
     course = doc.get("course", {})
+    unknown = set(course) - _COURSE_KEYS
+    if unknown:
+        raise CourseFileError(f"{path}: [course] has unknown keys {sorted(unknown)}; "
+                              f"known: {sorted(_COURSE_KEYS)}")
     assignments = {aid: _policy(aid, table, path) for aid, table in doc.get("assignments", {}).items()}
-    return Course(id=course.get("id", "course"), timezone=course.get("timezone", "UTC"),
-                  assignments=assignments)
+    course_id = course.get("id", "course")
+    return Course(id=course_id, timezone=course.get("timezone", "UTC"), assignments=assignments,
+                  title=course.get("title", course_id))

@@ -8,6 +8,11 @@ from __future__ import annotations
 import builtins
 
 
+# The head of the message for code not written yet, the same words as the notebook's check cells
+# (grader/check_messages.py), so a student recognises it in the feedback.
+NOT_IMPLEMENTED = "[아직 구현하지 않음]"
+
+
 class StudentSideError(Exception):
     """Base: a problem caused by the submission, never by the grader."""
 
@@ -41,9 +46,10 @@ class StudentCodeError(StudentSideError):
 
     @property
     def student_message(self) -> str:  # type: ignore[override]
+        if self.is_instance_of(NotImplementedError):
+            return (f"{NOT_IMPLEMENTED} `{self.name}`을(를) 부르자 NotImplementedError가 났습니다: "
+                    f"이 함수나 이 함수가 쓰는 함수의 `# YOUR CODE HERE` 부분을 아직 채우지 않았습니다.")
         known = builtin_exception_name([self.type_name, *self.mro])
-        if known == "NotImplementedError":
-            return f"`{self.name}`이(가) 아직 구현되지 않았습니다 (NotImplementedError)."
         if known is None:
             kind = "직접 정의한 예외"
         elif known == self.type_name:

@@ -15,6 +15,8 @@ each cell's metadata is replaced by the source notebook's for the same grade_id,
 duplicate or malformed metadata is dropped (stock nbgrader aborts the whole batch on a bad
 `schema_version`), and deleted graded cells are put back.
 `LmsFileNames` is the zip_collect collector for LMS archives, with explicit timestamp parsing.
+`GatedReleaseAssignment` is `release_assignment` (command line and formgrader) refusing a notebook
+that carries answers not yet due (grader/release_gate.py).
 `configure(c)` wires all of it into an nbgrader config.
 """
 from __future__ import annotations
@@ -29,9 +31,10 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange.default.release_assignment import ExchangeReleaseAssignment
 from nbgrader.plugins import FileNameCollectorPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from grader.nbgrader_results import RESULTS_DIR, save_result
 
@@ -103,7 +106,7 @@ class EngineGrades(NbGraderPreprocessor):
         submitted = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
                                                info["assignment"]), f"{info['notebook']}.ipynb")
         result = grade_notebook(submitted, assignments.get(info["assignment"]), info["student"])
-        save_result(result, Path(coursedir.root) / self.results_directory)
+        save_result(result, Path(coursedir.root) / self.results_directory, notebook=submitted)
         self.log.info("engine: %s %s %g / %g (%s)", info["student"], info["assignment"],
                       result.score, result.max_score, ", ".join(result.isolation) or "no isolation")
 
@@ -124,13 +127,12 @@ class EngineGrades(NbGraderPreprocessor):
 
 
 def _test_line(t) -> str:
-    """One hidden test for the student: its docstring when passed (student-visible by the
-    authoring contract), its message when not; never its source, inputs or values."""
+    """One hidden test for the student: what it checked (its docstring) when passed, its message
+    (what it checks, then what went wrong) when not; never its source, inputs or values."""
     head = f"{t.points:g}/{t.max_points:g}점 {t.name}"
     if t.status != "passed":
         return f"[실패] {head}: {t.message}"
-    doc = getattr(t, "doc", "")
-    return f"[통과] {head}" + (f": {doc}" if doc and doc != t.name else "")
+    return f"[통과] {head}" + (f": {t.doc}" if t.doc else "")
 
 
 def _cell_outputs(points: float, max_points: float, text: str) -> list:
@@ -173,6 +175,32 @@ class LmsFileNames(FileNameCollectorPlugin):
         return info
 
 
+class GatedReleaseAssignment(ExchangeReleaseAssignment):
+    """nbgrader's release to the exchange, refused while the notebook carries another
+    assignment's graded solutions that are not yet due (the message names them and the date)."""
+
+    allow_early_release = Bool(
+        False, help="Release even if the notebook carries answers that are not due yet "
+                    "(also: GRADER_ALLOW_EARLY_RELEASE=1)."
+    ).tag(config=True)
+
+    def init_src(self):
+        from grader import release_gate
+        from grader.embedded import RecordError
+
+        super().init_src()
+        try:
+            overridden = release_gate.check(
+                self.coursedir.assignment_id, allow_early=self.allow_early_release,
+                how_to_override="rerun with --GatedReleaseAssignment.allow_early_release=True "
+                                f"(or {release_gate.ALLOW_ENV}=1)")
+        except (release_gate.EarlyRelease, RecordError, ValueError) as exc:
+            self.fail(str(exc))
+        for blocker in overridden:
+            self.log.warning("Releasing %s early: it carries the graded solutions of %s, not yet due",
+                             self.coursedir.assignment_id, blocker.assignment_id)
+
+
 def configure(c) -> None:
     """Put the engine into nbgrader's autograde (call it from nbgrader_config.py)."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -190,6 +218,7 @@ def configure(c) -> None:
                                            LimitOutput, SaveAutoGrades, AssignLatePenalties,
                                            CheckCellMetadata]
     c.ZipCollectApp.collector_plugin = LmsFileNames
+    c.ExchangeFactory.release_assignment = GatedReleaseAssignment
     # Blackboard-style names: <assignment>_<student>_attempt_<YYYY-mm-dd-HH-MM-SS>_<notebook>.ipynb
     c.FileNameCollectorPlugin.named_regexp = (
         r".*_(?P<student_id>[A-Za-z0-9\-]+)_attempt_(?P<timestamp>[0-9\-]+)_(?P<file_id>\w+)")

@@ -5,6 +5,8 @@ the student (messages only: no hidden inputs, expected values or tracebacks into
 Every text that goes into them passes `safe_text`: student ids come from folder names, and no
 control character (an ANSI escape, a NUL that makes XML invalid) reaches a terminal, a Markdown
 page or a JUnit file.
+A passed test shows what it checked (its docstring, `checks`); a failed one shows its message
+(what it checks, then what went wrong).
 """
 from __future__ import annotations
 
@@ -15,6 +17,14 @@ import xml.etree.ElementTree as ET
 from grader.score import Result
 
 FORMATS = ("table", "json", "md", "junit", "gradescope")
+_CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+
+
+def csv_cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading = + - @ (a formula) gets a quote in
+    front, and control characters other than tab and newlines are dropped."""
+    text = str(value).translate(_CONTROL)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # C0/C1 controls but tab and newline, DEL, lone surrogates (undecodable file names) and the two
@@ -73,10 +83,15 @@ def _markdown_one(r: Result) -> str:
     out += [f"| `{safe_text(cell, True)}` | {v['points']:g} / {v['max_points']:g} |"
             for cell, v in r.cells().items()]
     failed = [t for t in r.tests if t.status != "passed"]
+    passed = [t for t in r.tests if t.status == "passed"]
     out += ["", "## 통과하지 못한 테스트" if failed else "## 모든 테스트를 통과했습니다 🎉", ""]
     for t in failed:
         out.append(f"- **{safe_text(t.name, True)}** (`{safe_text(t.grade_id, True)}`, "
                    f"{t.max_points:g}점): {safe_text(t.message, True)}")
+    if passed:
+        out += ["", "## 통과한 테스트", ""]
+        out += [f"- ✓ **{safe_text(t.name, True)}** (`{safe_text(t.grade_id, True)}`, {t.points:g}점)"
+                + (f": {safe_text(t.doc, True)}" if t.doc else "") for t in passed]
     isolation = safe_text(", ".join(r.isolation) or "없음", True)
     out += ["", f"_격리 수준: {isolation} · 채점 시간 {r.duration_s:.1f}초_"]
     return "\n".join(out)
@@ -102,6 +117,8 @@ def render_junit(results: list[Result]) -> str:
             if t.status != "passed":
                 message = safe_text(t.message)
                 ET.SubElement(case, "failure", message=message).text = message
+            elif t.doc:
+                ET.SubElement(case, "system-out").text = safe_text(t.doc)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
 
@@ -118,8 +135,8 @@ def render_gradescope(results: list[Result]) -> str:
             "visibility": "visible",
             "tests": [{"name": safe_text(t.name, True), "number": str(i), "score": t.points,
                        "max_score": t.max_points, "status": "passed" if t.status == "passed" else "failed",
-                       "output": safe_text(t.message), "tags": [safe_text(t.grade_id, True)],
-                       "visibility": "visible"}
+                       "output": safe_text(t.message if t.status != "passed" else t.doc),
+                       "tags": [safe_text(t.grade_id, True)], "visibility": "visible"}
                       for i, t in enumerate(r.tests, start=1)],
         })
     return json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2)

@@ -159,10 +159,43 @@ def _python_mounts() -> list[str]:
     return sorted(p for p in paths if p and Path(p).exists())
 
 
+SANDBOX_MODES = {
+    "auto": "bubblewrap where it starts, else process (the default)",
+    "bubblewrap": "bubblewrap or refuse to grade",
+    "process": "no bubblewrap: the process boundary, rlimits and deadlines only",
+}
+
+
+class SandboxModeError(ValueError):
+    """GRADER_SANDBOX names no mode, or asks for bubblewrap where it cannot start."""
+
+
+def requested_sandbox() -> str:
+    """The mode GRADER_SANDBOX asks for ("auto" when unset or empty)."""
+    value = os.environ.get("GRADER_SANDBOX", "").strip().lower() or "auto"
+    if value not in SANDBOX_MODES:
+        accepted = "; ".join(f"{name} ({what})" for name, what in SANDBOX_MODES.items())
+        shown = os.environ["GRADER_SANDBOX"].encode("ascii", "backslashreplace").decode()[:40]
+        raise SandboxModeError(f"GRADER_SANDBOX={shown!r} is not a sandbox mode; accepted: {accepted}")
+    return value
+
+
 def bubblewrap_works() -> bool:
-    """Whether workers go into bubblewrap: installed, allowed here, and not switched off
-    (GRADER_SANDBOX=process keeps only the process boundary, for machines without namespaces)."""
-    return os.environ.get("GRADER_SANDBOX") != "process" and _bubblewrap_starts()
+    """Whether workers go into bubblewrap, as GRADER_SANDBOX asks: `process` keeps only the
+    process boundary (for machines without namespaces), `bubblewrap` insists on it."""
+    mode = requested_sandbox()
+    if mode == "process":
+        return False
+    if mode == "bubblewrap" and not _bubblewrap_starts():
+        raise SandboxModeError("GRADER_SANDBOX=bubblewrap, but " + bubblewrap_missing())
+    return _bubblewrap_starts()
+
+
+def bubblewrap_missing() -> str:
+    """Why bubblewrap does not start here, in words."""
+    if BWRAP is None:
+        return "bubblewrap is not installed (the 'bubblewrap' package)"
+    return "bubblewrap is installed but cannot start here (user namespaces are denied)"
 
 
 # ---------------------------------------------------------------------- seccomp

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from grader.assignments import ROOT
 from grader.proxy import Student
-from grader.sandbox import bubblewrap_works, isolation_layers
+from grader.sandbox import (bubblewrap_missing, bubblewrap_works, isolation_layers,
+                            requested_sandbox)
 from grader.session import WorkerSession
 
 CANARY = '''
@@ -88,9 +89,10 @@ def problems() -> list[str]:
 def check(log) -> bool:
     """True when grading may go on. Refuses only when bubblewrap is reported but does not hold."""
     if not bubblewrap_works():
-        log("grader: reduced isolation: bubblewrap is not available (install the 'bubblewrap' "
-            "package, or user namespaces are denied); the worker keeps the process boundary, "
-            "rlimits and deadlines only")
+        why = ("GRADER_SANDBOX=process switches bubblewrap off" if requested_sandbox() == "process"
+               else bubblewrap_missing())
+        log(f"grader: reduced isolation: {why}; the worker keeps the process boundary, rlimits "
+            f"and deadlines only")
         return True
     issues = problems()
     for issue in issues:

@@ -20,12 +20,12 @@ import argparse
 import gzip
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "solutions"))
+sys.path[:0] = [str(ROOT / "solutions"), str(ROOT / "scripts")]
+from debian_packages import fetch_debs  # noqa: E402
 from korean_text import hangul_share, help_paragraphs, konlpy_corpus_dir  # noqa: E402
 
 EOT = "<|endoftext|>"
@@ -42,25 +42,6 @@ def konlpy_documents() -> tuple[list[str], list[str]]:
             text = path.read_text(encoding="utf-8").replace("\r\n", "\n").strip()
             (valid if f"{name}/{path.name}" == HELD_OUT_KONLPY else train).append(text)
     return train, valid
-
-
-def fetch_debs(workdir: Path, log: list[str]) -> Path | None:
-    """apt-get download + dpkg-deb -x of PACKAGES into workdir; the unpacked tree, or None."""
-    if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
-        log.append("SKIPPED Debian packages: apt-get/dpkg-deb not found on this machine.")
-        return None
-    debs, tree = workdir / "debs", workdir / "debs" / "tree"
-    debs.mkdir(parents=True, exist_ok=True)
-    for package in PACKAGES:
-        if not list(debs.glob(f"{package}_*.deb")):
-            result = subprocess.run(["apt-get", "download", package], cwd=debs,
-                                    capture_output=True, text=True)
-            if result.returncode != 0:
-                log.append(f"SKIPPED {package}: apt-get download failed "
-                           f"({result.stderr.strip().splitlines()[-1:] or 'no message'}).")
-    for deb in sorted(debs.glob("*.deb")):
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(tree)], check=True)
-    return tree if tree.exists() else None
 
 
 def libreoffice_documents(tree: Path) -> list[str]:
@@ -98,7 +79,7 @@ def main(argv=None) -> int:
     train, valid = konlpy_documents()
     used = [f"konlpy kolaw+kobill: {len(train)} train documents, held out {HELD_OUT_KONLPY} "
             "(Korean state works, free to use; konlpy wheel GPL-3+)"]
-    tree = None if args.no_apt else fetch_debs(out, log)
+    tree = None if args.no_apt else fetch_debs(out, log, PACKAGES)
     if args.no_apt:
         log.append("SKIPPED Debian packages: --no-apt.")
     licenses = out / "licenses"

@@ -75,6 +75,7 @@ def nearest_neighbors(weight, index, k):
     """임베딩 행렬에서 `index`번 토큰과 코사인 유사도가 가장 높은 k개 토큰의 id.
 
     weight: (V, d) → 길이 k의 정수 리스트, 가장 비슷한 것부터. 자기 자신(index)은 뺍니다.
+    k는 1부터 V − 1(자기 자신을 뺀 모든 토큰)까지입니다. weight는 바꾸지 않습니다.
     """
     sims = cosine_similarity(weight, weight[index][None, :])
     sims[index] = float("-inf")

@@ -27,3 +27,10 @@ def test_due_date_without_zone_is_an_error(tmp_path):
     path.write_text('[assignments.01_ngram]\ndue = 2027-03-09T23:59:00\n', encoding="utf-8")
     with pytest.raises(course.CourseFileError, match="UTC offset"):
         course.load(path)
+
+
+def test_unknown_course_key_is_an_error(tmp_path):
+    path = tmp_path / "course.toml"
+    path.write_text('[course]\nid = "x"\ntitel = "LLM"\n', encoding="utf-8")
+    with pytest.raises(course.CourseFileError, match="titel"):
+        course.load(path)

@@ -32,3 +32,19 @@ def test_graded_cells_carry_the_hidden_suite_points(assignment):
     cells = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("points")
              for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     assert cells == points_per_cell(assignment)
+
+
+def test_embedded_solutions_record_matches_the_release_notebook(assignment):
+    from grader import embedded
+
+    assert embedded.load_record().get(assignment.id) == embedded.derive(assignment.id), (
+        f"release/embedded_solutions.json is stale for {assignment.id}: run "
+        f"`python -m grader.build {assignment.id}`")
+
+
+def test_embedded_solutions_record_lists_exactly_the_assignments():
+    from grader import embedded
+    from grader.assignments import all_ids
+
+    assert sorted(embedded.load_record()) == all_ids(), (
+        "release/embedded_solutions.json is stale: run `python -m grader.build --all`")

@@ -24,12 +24,13 @@ import subprocess
 import sys
 import tokenize
 import zipfile
+import zoneinfo
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from grader import assignments
+from grader import assignments, course, embedded, fingerprint, release_gate
 from grader.build import build_notebook
 from grader.nbgrader_results import RESULTS_DIR
 from grader.samples import submissions_for
@@ -67,8 +68,8 @@ class Nbgrader:
         self.process = subprocess.Popen([sys.executable, str(DRIVER)], cwd=ROOT, env=env, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    def __call__(self, *args, cwd: Path, check=True) -> tuple[int, str]:
-        request = {"args": list(args), "cwd": str(cwd), "env": {"HOME": str(cwd)}}
+    def __call__(self, *args, cwd: Path, check=True, env: dict | None = None) -> tuple[int, str]:
+        request = {"args": list(args), "cwd": str(cwd), "env": {"HOME": str(cwd), **(env or {})}}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         answer = json.loads(self.process.stdout.readline())
@@ -255,6 +256,10 @@ def test_gradebook_totals_equal_grader_grade_test_by_test(courses):
             saved = json.loads((course / RESULTS_DIR / AID / f"{student}.json").read_text("utf-8"))
             assert [(t["name"], t["points"], t["status"]) for t in saved["tests"]] == \
                 [(t["name"], t["points"], t["status"]) for t in doc["tests"]], student
+            # The same record of what graded it as `grader grade --results` keeps.
+            submitted = course / "submitted" / student / AID / f"{AID}.ipynb"
+            assert saved["notebook_sha256"] == fingerprint.notebook_sha256(submitted), student
+            assert saved["graded_by"] == fingerprint.graded_by(assignments.get(AID)), student
     assert reference["erin"]["score"] == 0
 
 
@@ -418,3 +423,52 @@ def test_feedback_has_korean_messages_and_no_hidden_code_inputs_or_tracebacks(co
     bob = _html_text(courses["hub"] / "feedback" / "bob" / AID / f"{AID}.html")
     failed = [t for t in reference["bob"]["tests"] if t["status"] != "passed"]
     assert failed and all(_plain(t["message"]) in bob for t in failed)
+
+
+# ----------------------------------------------------------------------------- release gate
+
+def test_release_assignment_waits_for_the_due_dates_of_the_answers_it_carries(tmp_path):
+    """`nbgrader release_assignment` of a notebook that carries earlier graded solutions (08 runs
+    on 07's attention) is refused before their due date, with the assignment and the date; after
+    it, or with the instructor's explicit override, the notebook reaches the exchange."""
+    later = "08_transformer_block"
+    carried = embedded.load_record()[later]
+    assert "07_attention" in carried
+    last = max(carried, key=lambda aid: course.load().policy(aid).due)
+    due = course.load().policy(last).due
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    hub = _new_course(tmp_path / "hub", assignments.get(AID), exchange)
+    (hub / "release").mkdir()
+    (hub / "release" / later).symlink_to(ROOT / "release" / later, target_is_directory=True)
+    outbound = exchange / COURSE_ID / "outbound" / later
+
+    def release(moment, *extra, allow=""):
+        env = {release_gate.NOW_ENV: moment.isoformat(), release_gate.ALLOW_ENV: allow}
+        return nbgrader("release_assignment", later, "--force", *extra, cwd=hub, check=False, env=env)
+
+    nbgrader = Nbgrader()
+    try:
+        code, log = release(due - dt.timedelta(minutes=1))
+        assert code != 0 and not outbound.exists()
+        assert f"{later} cannot be released yet" in log and last in log
+        assert f"{due.astimezone(zoneinfo.ZoneInfo(course.load().timezone)):%Y-%m-%d %H:%M}" in log
+        assert "allow_early_release" in log
+
+        code, log = release(due - dt.timedelta(minutes=1),
+                            "--GatedReleaseAssignment.allow_early_release=True")
+        assert code == 0 and (outbound / f"{later}.ipynb").is_file(), log[-3000:]
+        assert f"Releasing {later} early" in log
+        for path in sorted(outbound.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        outbound.rmdir()
+
+        code, log = release(due - dt.timedelta(minutes=1), allow="1")
+        assert code == 0 and outbound.is_dir(), log[-3000:]
+
+        code, log = release(due + dt.timedelta(minutes=1))
+        assert code == 0 and (outbound / f"{later}.ipynb").is_file(), log[-3000:]
+        assert "early" not in log
+    finally:
+        nbgrader.close()

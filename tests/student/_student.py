@@ -3,6 +3,7 @@ everything has, and the environment a kernel of these tests runs in."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -13,15 +14,25 @@ from grader.build import BEGIN, END
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"  # the CI artifacts
 
+# matplotlib's warning when a figure's text has a character its font lacks: the character is drawn
+# as an empty box (or nothing), so the student reads a broken label.
+MISSING_GLYPH = re.compile(r"Glyph (\d+) \(.*?\) missing from font\(s\) ([^\n]+?)\.?$", re.MULTILINE)
 
-def filled_notebook(assignment) -> nbformat.NotebookNode:
-    """The release notebook with every solution cell holding the reference code (markers removed),
-    i.e. what a student who solved everything has, release metadata and checksums untouched.
+
+def missing_glyphs(stderr: str) -> list[str]:
+    """One entry per missing-glyph warning in a cell's stderr: "U+22C5 '⋅' (NanumGothic)"."""
+    return [f"U+{int(code):04X} {chr(int(code))!r} ({font})" for code, font in MISSING_GLYPH.findall(stderr)]
+
+
+def filled_notebook(assignment, release: Path | None = None) -> nbformat.NotebookNode:
+    """The release notebook (by default release/<id>/<id>.ipynb; or its copy in the student
+    distribution) with every solution cell holding the reference code (markers removed), i.e. what
+    a student who solved everything has, release metadata and checksums untouched.
 
     The reference code comes from the committed source notebook (assignments/<id>/<id>.ipynb,
     which tests/project/test_generated_in_sync.py keeps equal to a fresh build; building it here
     again cost about a second per notebook)."""
-    release = nbformat.read(assignment.release_notebook, as_version=4)
+    release = nbformat.read(release or assignment.release_notebook, as_version=4)
     reference = {cell.metadata["nbgrader"]["grade_id"]: cell.source
                  for cell in nbformat.read(assignment.source_notebook, as_version=4).cells
                  if cell.metadata.get("nbgrader", {}).get("solution")}

@@ -1,10 +1,14 @@
 """One JupyterLab server and one headless Chromium for every notebook of the browser test.
 
-The server runs on 127.0.0.1 with no token, from a temporary root holding, for each release
-notebook, `<id>/filled/` (the release with the reference code typed into its solution cells) and
-`<id>/stub/` (untouched, as a student gets it). HOME and the Jupyter config/data/runtime folders are
-temporary too, so nothing is read from or written to the user's own setup; kernels come from the
-interpreter's environment (see _student.kernel_env).
+The server is the student distribution's own: the distribution is built into a temporary folder
+(grader/student_dist.py, every assignment) and its launcher `tools/lab.py` starts JupyterLab as
+`make lab` does (the course's Jupyter settings, `--allow-root` when root, release/ copied into
+mywork/), on 127.0.0.1 with no token. So every notebook opened comes from the distribution:
+`mywork/<id>/` as the launcher copied it (untouched, as a student gets it) and `mywork/_filled/<id>/`
+(the distribution's release folder with the reference code typed into its solution cells).
+HOME and the Jupyter config/data/runtime folders are temporary too, so nothing is read from or
+written to the user's own setup; kernels come from the interpreter's environment (see
+_student.kernel_env).
 
 The browser is Debian's chromium (`make browser`, which `make test` runs), driven by Playwright over
 its own pipe: Playwright's browser download is never used.
@@ -26,7 +30,7 @@ import nbformat
 import pytest
 
 from _student import SCREENSHOTS, filled_notebook, kernel_env
-from grader import assignments
+from grader import assignments, student_dist
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -53,9 +57,15 @@ def _write_json(path: Path, data: dict) -> None:
 class Lab:
     def __init__(self, base_url: str, root: Path, page, log_path: Path):
         self.base_url = base_url
-        self.root = root  # the server's root_dir: notebook paths are relative to it
+        self.root = root  # the server's root_dir (the distribution's mywork/): paths are relative to it
         self.page = page
         self.log_path = log_path
+
+    def server_log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
 
     def server_log_tail(self, lines: int = 40) -> str:
         try:
@@ -81,14 +91,13 @@ def lab():
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="student-lab-"))
-    root = scratch / "notebooks"
+    distribution = student_dist.build(scratch / "dist", allow_early=True, make_zip=False).student
+    root = distribution / "mywork"
     for assignment_id in assignments.all_ids():
-        assignment = assignments.get(assignment_id)
-        # The whole release folder, as a student gets it (09 ships its course_model/ beside it).
-        shutil.copytree(assignment.release_dir, root / assignment_id / "stub")
-        shutil.copytree(assignment.release_dir, root / assignment_id / "filled")
-        filled = root / assignment_id / "filled" / f"{assignment_id}.ipynb"
-        nbformat.write(filled_notebook(assignment), filled)
+        # The whole release folder, as the distribution has it (09 ships its course_model/ beside it).
+        release = distribution / "release" / assignment_id
+        filled = shutil.copytree(release, root / "_filled" / assignment_id) / f"{assignment_id}.ipynb"
+        nbformat.write(filled_notebook(assignments.get(assignment_id), release / filled.name), filled)
 
     home = scratch / "home"
     settings = scratch / "lab-settings"
@@ -102,8 +111,8 @@ def lab():
                JUPYTER_DATA_DIR=str(scratch / "data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(scratch / "ws"),
                IPYTHONDIR=str(scratch / "ipython"), MPLCONFIGDIR=str(scratch / "matplotlib"),
-               **kernel_env())
-    for name in ("JUPYTER_PATH", "JUPYTER_PREFER_ENV_PATH", "PYTHONSTARTUP"):
+               COURSE_NO_DOWNLOAD="1", **kernel_env())
+    for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_PREFER_ENV_PATH", "PYTHONSTARTUP"):
         env.pop(name, None)
     home.mkdir()
 
@@ -111,15 +120,14 @@ def lab():
     base_url = f"http://127.0.0.1:{port}"
     log_path = SCREENSHOTS / "jupyterlab-server.log"
     log = open(log_path, "w", encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser",
+    server = subprocess.Popen(  # `make lab` in the distribution, with a test's server options
+        [sys.executable, str(distribution / "tools" / "lab.py"), "--no-browser",
          "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
          "--ServerApp.token=", "--IdentityProvider.token=", "--ServerApp.password=",
-         "--ServerApp.open_browser=False", f"--ServerApp.root_dir={root}",
-         "--ServerApp.terminals_enabled=False", "--ServerApp.allow_root=True",
-         "--LabApp.expose_app_in_browser=True",
+         "--ServerApp.open_browser=False",
+         "--ServerApp.terminals_enabled=False", "--LabApp.expose_app_in_browser=True",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        cwd=distribution, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + SERVER_START_S
         while True:

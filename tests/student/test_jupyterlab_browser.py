@@ -1,4 +1,5 @@
-"""Each release notebook, used as a student uses it: JupyterLab 4 in a real (headless) Chromium.
+"""Each release notebook, used as a student uses it: JupyterLab 4 in a real (headless) Chromium,
+started from the student distribution as `make lab` starts it (see conftest.py).
 
 What only a browser shows is tested here; the stub's run top to bottom (every visible check fails
 with its short Korean message, nothing else fails, Validate names the unfilled code) needs only a
@@ -6,11 +7,16 @@ kernel and is tested for every notebook in test_stub_notebooks.py.
 
 - Every notebook, `filled` (the release with the reference code in its solution cells): opened from
   the one JupyterLab page, Run > Run All Cells on a fresh kernel, no error and no stderr, every
-  visible check prints, every `plt.show()` cell shows a loaded image; saved; nbgrader's Validator
+  visible check prints, every `plt.show()` cell shows a loaded image, no figure text needs a glyph
+  its font lacks (matplotlib's "Glyph ... missing from font" warning, named with the notebook, the
+  cell and the character); saved; nbgrader's Validator
   passes the notebook as the browser ran it (Validate's verdict without running it a second time).
 - The toolbar's Validate button, clicked (the server runs nbgrader's validator on a fresh kernel):
   Success on one filled notebook; on the same notebook's stub, after Run All stops at the first
   check with the Korean message on the page, a failure that names the unfilled code.
+- The distribution's Jupyter settings: the Nbgrader menu offers the Assignment List and none of
+  the instructors' tools, /formgrader does not exist, and with no exchange configured the
+  Assignment List says there is nothing rather than "Error fetching courses!".
 
 One server, one browser page and one kernel at a time for the whole module, in its own xdist group
 (`pytest -n 2 --dist loadgroup`). Screenshots go to build/screenshots/ (the CI artifacts), with
@@ -19,12 +25,13 @@ each notebook's timings (`<id>-<variant>-timing.txt`).
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 
 import pytest
 from nbgrader.validator import Validator
 
-from _student import SCREENSHOTS
+from _student import SCREENSHOTS, missing_glyphs
 from grader import assignments
 
 pytestmark = pytest.mark.xdist_group("jupyterlab")
@@ -97,19 +104,28 @@ CELLS = f"""() => {{
 
 
 def _path(assignment_id: str, variant: str) -> str:
-    return f"{assignment_id}/{variant}/{assignment_id}.ipynb"
+    """Where the notebook is in the distribution's mywork/: the stub where `make lab` copied it."""
+    if variant == "stub":
+        return f"{assignment_id}/{assignment_id}.ipynb"
+    return f"_{variant}/{assignment_id}/{assignment_id}.ipynb"
 
 
-def _open(lab, assignment_id: str, variant: str):
-    """Open the notebook as the file browser does (docmanager:open) in the one JupyterLab page,
-    loaded once (with its file browser folded away, so the notebook gets the width); return when
-    its kernel is idle."""
+def _load_app(lab):
+    """The one JupyterLab page, loaded once, its workspace reset."""
     page = lab.page
     if not getattr(lab, "loaded", False):
         page.goto(f"{lab.base_url}/lab?reset", wait_until="domcontentloaded")
         page.wait_for_function(APP_STARTED, polling=200, timeout=OPEN_TIMEOUT_MS)
         page.wait_for_function(APP_RESTORED, timeout=OPEN_TIMEOUT_MS)
         lab.loaded = True
+    return page
+
+
+def _open(lab, assignment_id: str, variant: str):
+    """Open the notebook as the file browser does (docmanager:open) in the one JupyterLab page
+    (with its file browser folded away, so the notebook gets the width); return when its kernel
+    is idle."""
+    page = _load_app(lab)
     path = _path(assignment_id, variant)
     page.evaluate("""async path => {
       const app = window.jupyterapp;
@@ -214,7 +230,11 @@ def test_filled_notebook_runs_in_jupyterlab(lab, assignment):
         problems = [f"{_where(i, c)} did not run" for i, c in code_cells if c["count"] is None]
         for i, cell in code_cells:
             for output in cell["outputs"]:
-                if output["type"] == "error" or output["name"] == "stderr":
+                glyphs = missing_glyphs(output["text"]) if output["name"] == "stderr" else []
+                if glyphs:
+                    problems.append(f"{assignment.id} {_where(i, cell)}: figure text uses characters its font "
+                                    f"lacks (drawn blank): {', '.join(glyphs)}; use characters the font has")
+                elif output["type"] == "error" or output["name"] == "stderr":
                     problems.append(f"{_where(i, cell)}: {output['ename'] or 'stderr'}:\n"
                                     f"{(output['traceback'] or output['text'])[-800:]}")
         for i, cell in checks:
@@ -284,3 +304,38 @@ def test_stub_shows_the_message_and_validate_names_the_unfilled_code(lab):
         if "validation-failed" not in classes or "[아직 구현하지 않음]" not in text:
             problems.append(f"nbgrader Validate did not fail the stub clearly:\n{text[:1500]}")
         assert not problems, "\n\n".join(problems) + "\n\nserver log:\n" + lab.server_log_tail()
+
+
+def test_the_student_lab_has_no_instructor_tools_and_a_quiet_assignment_list(lab):
+    page = _load_app(lab)
+    problems = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in lab.server_log():
+        problems.append("started as root without the launcher's --allow-root notice")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
+    menu = page.locator(".lm-Menu").last
+    menu.wait_for(state="visible", timeout=OPEN_TIMEOUT_MS)
+    items = [text.strip() for text in menu.locator(".lm-Menu-itemLabel").all_inner_texts()
+             if text.strip()]
+    page.screenshot(path=SCREENSHOTS / "student-nbgrader-menu.png")
+    if "Assignment List" not in items:
+        problems.append(f"the Nbgrader menu has no Assignment List: {items}")
+    offered = [i for i in items if i.startswith(("Formgrader", "Create assignment", "Course List"))]
+    if offered:
+        problems.append(f"the Nbgrader menu offers instructors' tools: {offered}")
+    menu.locator(".lm-Menu-itemLabel", has_text="Assignment List").first.click()
+    course = page.locator("#course_list_default")
+    page.wait_for_function(
+        """() => { const e = document.querySelector('#course_list_default');
+                   return e && !e.innerText.includes('Loading'); }""", timeout=OPEN_TIMEOUT_MS)
+    shown = course.inner_text()
+    page.screenshot(path=SCREENSHOTS / "student-assignment-list.png")
+    if "Error" in shown or shown.strip() != "No courses found.":
+        problems.append(f"the Assignment List says {shown!r}")
+    errors = [t for t in page.locator("#assignments .list_error").all_inner_texts() if t.strip()]
+    if errors:
+        problems.append(f"the Assignment List shows errors: {errors}")
+    reply = page.request.get(f"{lab.base_url}/formgrader")
+    if reply.status != 404:
+        problems.append(f"/formgrader answers {reply.status}")
+    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    assert not problems, "\n".join(problems) + "\n\nserver log:\n" + lab.server_log_tail()

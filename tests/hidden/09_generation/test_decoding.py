@@ -45,7 +45,7 @@ def _tokens(got):
 @pytest.mark.cell("test_greedy_decode")
 @pytest.mark.points(7)
 def test_greedy_toy_model(student, ref):
-    """룩업 테이블 모델에서 greedy 결과가 기대와 다릅니다."""
+    """룩업 테이블 모델에서 greedy 결과가 기대한 토큰열과 같은지 확인합니다."""
     prompt = [3, 4]
     want = ref.greedy_decode(MarkovLM(WALK_TABLE), prompt, 5)
     assert_equal(_tokens(student.greedy_decode(MarkovLM(WALK_TABLE), prompt, 5)), want,
@@ -55,7 +55,7 @@ def test_greedy_toy_model(student, ref):
 @pytest.mark.cell("test_greedy_decode")
 @pytest.mark.points(4)
 def test_greedy_stops_at_eos(student, ref):
-    """greedy가 EOS를 만든 뒤에도 계속 생성했거나 EOS를 빠뜨렸습니다."""
+    """greedy가 EOS를 만들면 그 토큰까지 붙이고 멈추는지 확인합니다."""
     prompt = [5]
     want = ref.greedy_decode(MarkovLM(WALK_TABLE), prompt, 20, eos_id=0)
     assert_equal(_tokens(student.greedy_decode(MarkovLM(WALK_TABLE), prompt, 20, eos_id=0)), want,
@@ -71,7 +71,7 @@ def _beam(student, *args, table=BEAM_TABLE, **kwargs):
 @pytest.mark.cell("test_beam_search")
 @pytest.mark.points(7)
 def test_beam_toy_markov(student, ref):
-    """greedy와 빔 서치가 갈리는 표에서 가장 좋은 빔이나 점수가 기대와 다릅니다."""
+    """greedy와 빔 서치가 갈리는 확률표에서 가장 좋은 빔과 그 점수를 확인합니다."""
     want_tokens, want_score = ref.beam_search(MarkovLM(BEAM_TABLE), [1], 2, 3)
     tokens, score = _beam(student, [1], 2, 3)
     assert_equal(tokens, want_tokens, hint="후보는 누적 로그 확률로, 모든 빔의 후보를 한데 모아 상위 beam_width개를 고르세요.")
@@ -85,7 +85,7 @@ def test_beam_toy_markov(student, ref):
 @pytest.mark.cell("test_beam_search")
 @pytest.mark.points(6)
 def test_beam_eos_and_length_penalty(student, ref):
-    """EOS로 끝난 빔의 처리나 길이 보정이 기대와 다릅니다."""
+    """EOS로 끝난 빔의 처리와 길이 보정(length_penalty)을 확인합니다."""
     for prompt, width, steps, penalty in (([2, 1], 3, 6, 1.0), ([2, 1], 3, 6, 0.0), ([1], 2, 5, 2.0)):
         want_tokens, want_score = ref.beam_search(MarkovLM(BEAM_TABLE), prompt, width, steps,
                                                   eos_id=0, length_penalty=penalty)
@@ -114,7 +114,7 @@ def _tiny_gpt(student, ref, rng):
 @pytest.mark.cell("test_kv_cache")
 @pytest.mark.points(5)
 def test_forward_with_cache_matches_full(student, ref, rng):
-    """캐시로 나눠 계산한 로짓이 한 번에 계산한 로짓과 다릅니다."""
+    """캐시로 나눠 계산한 로짓이 한 번에 계산한 로짓과 같은지 확인합니다."""
     model, handle = _tiny_gpt(student, ref, rng)
     ids = torch.tensor(rng.integers(0, 11, (2, 8)))
     with torch.no_grad():
@@ -130,7 +130,7 @@ def test_forward_with_cache_matches_full(student, ref, rng):
 @pytest.mark.cell("test_kv_cache")
 @pytest.mark.points(4)
 def test_cached_greedy_equals_greedy(student, ref, rng):
-    """KV 캐시로 만든 greedy 결과가 캐시 없는 greedy와 다릅니다."""
+    """KV 캐시로 만든 greedy 결과가 캐시 없는 greedy와 같은지 확인합니다."""
     model, handle = _tiny_gpt(student, ref, rng)
     prompt = [int(t) for t in rng.integers(0, 11, 4)]
     for eos in (None, int(ref.greedy_decode(model, prompt, 3)[-1])):

@@ -28,7 +28,7 @@ def _distribution(ref, logits, **kwargs):
 
 @pytest.mark.points(7)
 def test_sampling_frequencies(student, ref):
-    """뽑힌 토큰의 빈도가 softmax 확률과 다릅니다."""
+    """뽑힌 토큰의 빈도가 softmax 확률을 따르는지 확인합니다."""
     logits = torch.tensor([1.5, -0.5, 0.7, 0.0, 2.0, -1.0])
     got = _frequencies(student.sample_next(logits.repeat(N, 1), TorchGenerator(11)), 6)
     assert_close(got, _distribution(ref, logits), atol=0.01,
@@ -37,7 +37,7 @@ def test_sampling_frequencies(student, ref):
 
 @pytest.mark.points(6)
 def test_temperature_distribution(student, ref):
-    """온도를 적용한 분포에서 뽑은 빈도가 기대와 다릅니다."""
+    """온도를 적용한 분포에서 뽑은 빈도가 softmax(logits / T)를 따르는지 확인합니다."""
     logits = torch.tensor([2.0, 1.0, 0.0, -1.0, 0.5])
     for seed, temperature in ((5, 0.5), (6, 2.0)):
         got = _frequencies(student.sample_next(logits.repeat(N, 1), TorchGenerator(seed),
@@ -48,7 +48,7 @@ def test_temperature_distribution(student, ref):
 
 @pytest.mark.points(6)
 def test_sampling_pipeline_order(student, ref):
-    """온도·top-k·top-p를 함께 쓸 때 분포가 기대와 다릅니다."""
+    """온도·top-k·top-p를 함께 쓸 때 뽑은 빈도가 기대한 분포를 따르는지 확인합니다."""
     logits = torch.tensor([2.0, 1.5, 1.0, 0.5, 0.0, -1.0, -2.0])
     settings = dict(temperature=2.0, top_k=5, top_p=0.8)
     got = _frequencies(student.sample_next(logits.repeat(N, 1), TorchGenerator(7), **settings), 7)

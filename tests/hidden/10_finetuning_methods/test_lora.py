@@ -54,7 +54,11 @@ def test_lora_scaling(student, rng):
     x = _x(rng, 2, 3, 6)
     expected = base(x).detach() + (x @ a.T @ b.T) * 2.0
     assert_close(layer(x), expected, atol=1e-5, rtol=1e-5,
-                 hint="LoRA 갱신에 alpha / r을 곱했는지 확인하세요 (alpha나 alpha/√r가 아닙니다).")
+                 hint="LoRA 갱신 x·Aᵀ·Bᵀ에는 scaling = alpha / r을 곱합니다.",
+                 likely={"LoRA 갱신에 alpha / r 대신 alpha를 곱했습니다.":
+                         base(x).detach() + (x @ a.T @ b.T) * 8.0,
+                         "LoRA 갱신에 alpha / r 대신 alpha / √r을 곱했습니다.":
+                         base(x).detach() + (x @ a.T @ b.T) * 4.0})
 
 
 @pytest.mark.points(7)
@@ -66,7 +70,7 @@ def test_lora_grad_flows_and_a_is_kaiming(student, rng):
     labels = torch.as_tensor(rng.integers(0, 4, 8))
     student.train_steps(layer, (x,), labels, 1, 0.1)
     expect(float(torch.as_tensor(layer.lora_B.detach()).abs().max()) > 0,
-           "한 번 학습한 뒤 lora_B가 바뀌지 않았습니다: lora_A도 0으로 초기화하지 않았는지 확인하세요.")
+           "한 번 학습한 뒤 lora_B가 바뀌지 않았습니다: lora_B의 기울기는 lora_A를 거쳐 흐르므로 lora_A는 0이 아닌 값으로 초기화합니다.")
     big = student.LoRALinear(nn.Linear(256, 48), 16, 16)
     values = np.sort(torch.as_tensor(big.lora_A.detach()).double().numpy().ravel())
     bound = 1 / math.sqrt(256)
@@ -95,7 +99,7 @@ def test_lora_base_frozen(student, rng):
 
 @pytest.mark.points(7)
 def test_lora_dropout_position(student, rng):
-    """드롭아웃은 A에 들어가는 입력 x에 적용하고(학습 모드에서만), 출력에 적용하지 않습니다."""
+    """드롭아웃을 A에 들어가는 입력 x에만(학습 모드에서만) 적용하는지 확인합니다."""
     n_in, n_out, r = 4, 6, 4
     base = _linear(rng, n_in, n_out)
     layer = student.LoRALinear(base, r, r, 0.5)
@@ -131,7 +135,7 @@ def test_lora_merge_unmerge(student, rng):
     assert_close(layer.base.weight.detach(), w0 + 3.0 * (b @ a), atol=1e-5, rtol=1e-5,
                  hint="merge()는 base.weight에 (B @ A) · scaling을 더해야 합니다 (모양 (out, in)).")
     assert_close(layer(x), before, atol=1e-5, rtol=1e-5,
-                 hint="merge() 뒤의 출력이 합치기 전과 달라졌습니다 (갱신을 두 번 더하지 않았는지 확인하세요).")
+                 hint="merge() 뒤의 출력이 합치기 전과 달라졌습니다: 합친 뒤에는 LoRA 갱신이 가중치 안에서 한 번만 더해집니다.")
     layer.merge()
     assert_close(layer.base.weight.detach(), w0 + 3.0 * (b @ a), atol=1e-5, rtol=1e-5,
                  hint="merge()를 두 번 불러도 한 번 부른 것과 같아야 합니다.")

@@ -34,7 +34,7 @@ def test_split_is_disjoint_and_complete(student, rng):
 @pytest.mark.cell("test_stratified_split")
 @pytest.mark.points(4)
 def test_split_keeps_class_shares(student, rng):
-    """평가용에서 각 클래스의 개수가 전체 비율에서 한 개 이상 벗어나면 안 됩니다 (층화 분할)."""
+    """평가용의 클래스별 개수가 전체 비율에서 한 개 넘게 벗어나지 않는지 확인합니다 (층화 분할)."""
     for seed, test_size in ((0, 0.3), (1, 0.2), (2, 0.5), (5, 17)):
         labels = _imbalanced_labels(np.random.default_rng(seed))
         train, test = student.stratified_split(labels, test_size, seed)

@@ -65,7 +65,7 @@ def test_set_seed_seeds_all_generators(student):
 @pytest.mark.cell("test_train_one_epoch")
 @pytest.mark.points(8)
 def test_ten_steps_snapshot(student, ref):
-    """배치 10개로 한 에폭 학습한 뒤의 가중치와 평균 손실이 기대와 달라요."""
+    """배치 10개로 한 에폭 학습한 뒤의 가중치와 평균 손실이 기대한 값과 같은지 확인합니다."""
     batches = _batches(1, 10, 4)
     model, opt, _ = _setup(seed=3, dropout=0.3)
     model.eval()  # train_one_epoch must switch to training mode itself
