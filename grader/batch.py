@@ -150,7 +150,16 @@ def _warm_up(assignment_ids: set[str]) -> None:
             importlib.import_module(module)
 
 
-def _slot_started() -> None:
+def _slot_started(parent: int) -> None:
+    # A slot dies with the grader: `kill -9` of the main process must not leave slots grading on
+    # and writing results (their fork servers and workers follow: bubblewrap --die-with-parent).
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the grader died before the line above
+        os._exit(1)
     # Pool processes end with os._exit, which skips atexit: close this slot's fork servers (and
     # their scratch folders and cgroups) through multiprocessing's own exit hook instead.
     import multiprocessing.util
@@ -207,7 +216,8 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
         _warm_up({mine[index].assignment for index in todo})
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context,
-                                                    initializer=_slot_started) as pool:
+                                                    initializer=_slot_started,
+                                                    initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(_grade_one, mine[index], results,
                                    graded_by[mine[index].assignment]): index for index in todo}
             for future in concurrent.futures.as_completed(futures):

@@ -25,6 +25,8 @@ class CourseFileError(ValueError):
 class AssignmentPolicy:
     id: str
     due: dt.datetime | None = None
+    # What one submission may cost in all (grader.budget; `python -m grader.budget --write`).
+    budget_seconds: float | None = None
     # Modules and calls the graded functions may not use (grader/forbidden.py): "sklearn.metrics",
     # "torch.nn.functional.gelu", "torch.nn.LayerNorm in layer_norm".
     forbidden: tuple[str, ...] = ()
@@ -54,11 +56,17 @@ def _policy(assignment_id: str, table: dict, path: Path) -> AssignmentPolicy:
     if due is not None and (not isinstance(due, dt.datetime) or due.tzinfo is None):
         raise CourseFileError(f"{path}: [assignments.{assignment_id}] due must be a date and time "
                               f"with its UTC offset, e.g. 2027-03-09T23:59:00+09:00")
+    budget = table.get("budget_seconds")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
+                               or not budget > 0):
+        raise CourseFileError(f"{path}: [assignments.{assignment_id}] budget_seconds must be a "
+                              f"positive number of seconds (python -m grader.budget measures it)")
     forbidden = table.get("forbidden", [])
     if not isinstance(forbidden, list) or not all(isinstance(item, str) and item.strip() for item in forbidden):
         raise CourseFileError(f"{path}: [assignments.{assignment_id}] forbidden must be a list of dotted "
                               f"names, e.g. [\"sklearn.metrics\", \"torch.nn.LayerNorm in layer_norm\"]")
-    return AssignmentPolicy(assignment_id, due=due, forbidden=tuple(item.strip() for item in forbidden))
+    return AssignmentPolicy(assignment_id, due=due, forbidden=tuple(item.strip() for item in forbidden),
+                            budget_seconds=float(budget) if budget is not None else None)
 
 
 @functools.cache

@@ -5,6 +5,8 @@ the report turns it into `student_message` (safe to show) and `detail` (instruct
 """
 from __future__ import annotations
 
+import builtins
+
 
 # The head of the message for code not written yet, the same words as the notebook's check cells
 # (grader/check_messages.py), so a student recognises it in the feedback.
@@ -22,11 +24,17 @@ class StudentSideError(Exception):
 
 
 class StudentCodeError(StudentSideError):
-    """The student's function raised. `mro` is the exception's class names, most specific first."""
+    """The student's function raised. `mro` is the exception's class names, most specific first.
+
+    Everything here but `name` came from the worker: the type's name, its message and where it
+    was raised are the student's to choose (a class named after a hidden input, a NameError whose
+    text is the input, a code object whose co_name is), so they go only into the instructor's
+    `detail`. The student reads the name the test called and the nearest built-in exception type.
+    """
 
     def __init__(self, name: str, type_name: str, mro: list[str], message: str, where: str,
                  traceback: str = ""):
-        super().__init__(f"{name}: {type_name}: {message}\n{traceback}")
+        super().__init__(f"{name}: {type_name}: {message}\n{where}\n{traceback}")
         self.name = name
         self.type_name = type_name
         self.mro = mro
@@ -41,19 +49,50 @@ class StudentCodeError(StudentSideError):
         if self.is_instance_of(NotImplementedError):
             return (f"{NOT_IMPLEMENTED} `{self.name}`을(를) 부르자 NotImplementedError가 났습니다: "
                     f"이 함수나 이 함수가 쓰는 함수의 `# YOUR CODE HERE` 부분을 아직 채우지 않았습니다.")
-        # The message text itself may echo hidden inputs, so only types without data are quoted.
-        shown = f": {self.message[:200]}" if self.type_name in _QUOTABLE else ""
-        where = f" ({self.where})" if self.where else ""
-        return f"`{self.name}` 실행 중 예외가 발생했습니다: {self.type_name}{shown}{where}"
+        known = builtin_exception_name([self.type_name, *self.mro])
+        if known is None:
+            kind = "직접 정의한 예외"
+        elif known == self.type_name:
+            kind = known
+        else:
+            kind = f"{known} 계열의 예외"
+        hint = _TYPE_HINTS.get(known or "", "")
+        return f"`{self.name}` 실행 중 예외가 발생했습니다: {kind}" + (f". {hint}" if hint else "")
 
 
-_QUOTABLE = {"NotImplementedError", "NameError", "ImportError", "ModuleNotFoundError",
-             "UnboundLocalError", "RecursionError", "MemoryError"}
+# The exception types the grader itself knows: names the student may be told. A class the student
+# defined is named by the first of these in its MRO, never by its own (student-chosen) name.
+BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
+                               if isinstance(value, type) and issubclass(value, BaseException))
+
+# What the quoted message of these types used to say, as the grader's own words.
+_TYPE_HINTS = {
+    "NameError": "정의되지 않은 이름(변수, 함수, import한 모듈)을 사용했습니다. 함수가 쓰는 이름이 "
+                 "채점되는 셀에서 정의되는지 확인하세요",
+    "UnboundLocalError": "값을 넣기 전에 지역 변수를 사용했습니다",
+    "ImportError": "import할 수 없는 모듈이나 이름이 있습니다. 채점 환경에는 과제에 필요한 패키지만 "
+                   "설치되어 있습니다",
+    "ModuleNotFoundError": "설치되지 않은 모듈을 import했습니다. 채점 환경에는 과제에 필요한 패키지만 "
+                           "설치되어 있습니다",
+    "RecursionError": "재귀 호출이 너무 깊습니다. 종료 조건을 확인하세요",
+    "MemoryError": "메모리가 부족합니다. 필요 이상으로 큰 배열이나 리스트를 만들지 않는지 확인하세요",
+}
+
+
+def builtin_exception_name(names: list) -> str | None:
+    """The first name in `names` that is a built-in exception type, if any."""
+    for name in names:
+        if isinstance(name, str) and name in BUILTIN_EXCEPTIONS:
+            return name
+    return None
 
 
 class MissingName(StudentSideError):
-    def __init__(self, name: str):
-        super().__init__(f"missing name {name!r}")
+    """A graded name the test asked for is not in the student's namespace. `name` is the one the
+    grader asked for, never the worker's reply."""
+
+    def __init__(self, name: str, reply: str = ""):
+        super().__init__(f"missing name {name!r} (worker said {reply!r})")
         self.name = name
 
     @property
@@ -86,6 +125,30 @@ class CallTimeout(StudentSideError):
     def student_message(self) -> str:  # type: ignore[override]
         return (f"`{self.name}` 호출이 제한 시간({self.seconds:g}초) 안에 끝나지 않았습니다. "
                 f"무한 루프나 지나치게 느린 계산이 없는지 확인하세요.")
+
+
+class BudgetExceeded(StudentSideError):
+    """The submission used up its grading budget (grader.budget); its remaining tests fail.
+
+    `resource`: "time" (wall time of the whole submission), "cpu" (the grader's own CPU time
+    spent on it) or "bytes" (data its functions returned); `limit` is in seconds or bytes.
+    """
+
+    def __init__(self, resource: str, limit: float, detail: str = ""):
+        super().__init__(detail or f"budget exceeded: {resource} {limit:g}")
+        self.resource = resource
+        self.limit = limit
+
+    @property
+    def student_message(self) -> str:  # type: ignore[override]
+        if self.resource == "bytes":
+            return (f"함수들이 반환한 데이터가 모두 합쳐 {self.limit / 2**20:g} MB를 넘어 남은 테스트를 "
+                    f"실행하지 않았습니다. 과제가 요구하는 것보다 큰 배열을 반환하지 않는지 확인하세요.")
+        if self.resource == "cpu":
+            return (f"이 제출물의 반환값을 검사하는 데 쓸 수 있는 채점기 CPU 시간({self.limit:g}초)을 다 써서 "
+                    f"남은 테스트를 실행하지 않았습니다. 반환값이 지나치게 크지 않은지 확인하세요.")
+        return (f"이 제출물에 주어진 채점 시간(모두 합쳐 {self.limit:g}초)을 다 써서 남은 테스트를 "
+                f"실행하지 않았습니다. 제한 시간에 가깝게 오래 걸리는 함수가 없는지 확인하세요.")
 
 
 class WorkerCrashed(StudentSideError):

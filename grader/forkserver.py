@@ -11,7 +11,10 @@ bubblewrap sandbox and resource limits a worker gets, imports the assignment's h
   that only the server is left;
 - files: the server empties the sandbox's /tmp and /dev/shm (both tmpfs; the rest of /dev and the
   system are read-only), and the host empties the scratch folder bound into the sandbox, except
-  the folder of the submission still being graded;
+  the folder of the submission still being graded; each worker also writes only to its own
+  tmpfs (grader/worker/confine.py), which ends with it;
+- kernel state: the seccomp filter bubblewrap loads for the server and its workers denies the
+  keyring and SysV IPC, which no folder clean-up would reach;
 - memory: each worker is a fresh fork of a server that never ran student code, and the server is
   not dumpable, so a worker cannot read or change it.
 
@@ -66,13 +69,18 @@ class ForkServer:
         python = [sys.executable, "-I", "-S", "-c",
                   _BOOT.format(paths=[str(sandbox.worker_runtime())] + sandbox.site_paths()),
                   str(theirs.fileno()), *warm]
-        command = sandbox.bwrap_args([self.scratch], self.scratch, env) + python
+        filter_fd = sandbox.seccomp_fd()  # the server and every worker it forks get the filter
+        command = sandbox.bwrap_args([self.scratch], self.scratch, env, filter_fd) + python
         cgroup = self.cgroup
-        with open(self.root / "server.log", "wb") as log:
-            self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=self.scratch, env=env, pass_fds=(theirs.fileno(),), start_new_session=True,
-                preexec_fn=lambda: sandbox.enter_limits(limits, cgroup))
+        try:
+            with open(self.root / "server.log", "wb") as log:
+                self.process = subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    cwd=self.scratch, env=env, pass_fds=(theirs.fileno(), filter_fd),
+                    start_new_session=True,
+                    preexec_fn=lambda: sandbox.enter_limits(limits, cgroup))
+        finally:
+            os.close(filter_fd)
         theirs.close()
         try:
             ready = self._receive(START_SECONDS)
@@ -87,9 +95,9 @@ class ForkServer:
     # ------------------------------------------------------------------ requests
 
     def spawn(self, workdir: Path, env: dict, paths: list[str], limits: sandbox.Limits,
-              fds: tuple[int, int, int]) -> "ForkedWorker":
+              plan: dict, fds: tuple[int, int, int]) -> "ForkedWorker":
         answer = self._request({"op": "spawn", "workdir": str(workdir), "env": env,
-                                "path": paths, "limits": limits.rlimits()}, fds)
+                                "path": paths, "limits": limits.rlimits(), "confine": plan}, fds)
         pid = answer.get("pid")
         if not isinstance(pid, int):
             self.teardown(f"bad spawn answer {answer!r}")
@@ -126,6 +134,7 @@ class ForkServer:
                  timeout: float | None = None) -> dict:
         if self.broken:
             raise ForkServerError(self.broken)
+        self.sock.settimeout(CONTROL_SECONDS)  # a server that stops reading cannot hold us either
         try:
             socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
         except OSError as exc:
@@ -218,7 +227,10 @@ _unavailable: dict[tuple, str] = {}
 
 
 def enabled() -> bool:
-    return os.environ.get("GRADER_FORKSERVER", "1") != "0" and sandbox.bubblewrap_works()
+    """Warm workers need bubblewrap's PID namespace and the seccomp filter (without it, workers
+    forked by one server would share a keyring and SysV IPC objects)."""
+    return (os.environ.get("GRADER_FORKSERVER", "1") != "0" and sandbox.bubblewrap_works()
+            and sandbox.seccomp_programs() is not None)
 
 
 def acquire(warm: tuple[str, ...], limits: sandbox.Limits) -> ForkServer | None:

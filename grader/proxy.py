@@ -26,7 +26,8 @@ class Student:
     def call_with_args(self, name: str, *args, **kwargs):
         """Call `name` and also return the arguments as the student's code left them (in-place edits)."""
         doc, blobs = self._request("call", name, name=name, args=args, kwargs=kwargs, return_args=True)
-        decode = lambda node: wire.decode_value(node, blobs, self._make_handle)  # noqa: E731
+        handles = self._handle_maker(f"{name}(…)")
+        decode = lambda node: wire.decode_value(node, blobs, handles)  # noqa: E731
         try:
             return decode(doc["value"]), tuple(decode(doc["args"])), decode(doc["kwargs"])
         except (wire.WireError, KeyError) as exc:
@@ -37,26 +38,31 @@ class Student:
         return Student(self._backend, seconds)
 
     # ------------------------------------------------------------------ used by Handle
+    # A handle is named by how the test reached it (`BPETokenizer(…).encode`), never by its
+    # class's name: that comes from the worker, and a student can set it to a hidden input.
 
     def _getattr(self, handle, name):
-        return self._call("getattr", f"{handle.type_name}.{name}", handle=handle.handle_id,
+        return self._call("getattr", f"{handle.origin}.{name}", handle=handle.handle_id,
                           handle_generation=handle.generation, name=name)
 
     def _setattr(self, handle, name, value):
-        return self._call("setattr", f"{handle.type_name}.{name}", handle=handle.handle_id,
+        return self._call("setattr", f"{handle.origin}.{name}", handle=handle.handle_id,
                           handle_generation=handle.generation, name=name, value=value)
 
     def _call_handle(self, handle, args, kwargs):
-        return self._call("call_handle", handle.type_name.rsplit(".", 1)[-1],
+        return self._call("call_handle", handle.origin,
                           handle=handle.handle_id, handle_generation=handle.generation,
                           args=args, kwargs=kwargs)
 
     # ------------------------------------------------------------------ plumbing
+    # `what` names the call in student-visible messages: only the grader's own names go into it
+    # (the attribute the test used, a handle's origin), nothing the worker sent back.
 
     def _call(self, op: str, what: str, **fields):
         doc, blobs = self._request(op, what, **fields)
+        origin = f"{what}(…)" if op in ("call", "call_handle") else what
         try:
-            return wire.decode_value(doc.get("value"), blobs, self._make_handle)
+            return wire.decode_value(doc.get("value"), blobs, self._handle_maker(origin))
         except wire.WireError as exc:
             raise BadResponse(f"{what}: {exc}") from None
 
@@ -73,8 +79,8 @@ class Student:
             raise ForbiddenUse(named[0] if named else str(refused)[:200], known=bool(named))
         if doc.get("ok") is True:
             return doc, blobs
-        if "missing" in doc:
-            raise MissingName(str(doc["missing"])[:100])
+        if "missing" in doc and op in ("call", "get"):
+            raise MissingName(what, str(doc["missing"])[:100])
         error = doc.get("error")
         if isinstance(error, dict):
             field = lambda key, cap: str(error.get(key, ""))[:cap]  # noqa: E731
@@ -84,8 +90,10 @@ class Student:
                                    field("traceback", 4000))
         raise BadResponse(f"{what}: {str(doc.get('unencodable', 'malformed response'))[:300]}")
 
-    def _make_handle(self, handle_id: int, type_name: str):
-        return wire.Handle(handle_id, type_name, getattr(self._backend, "generation", 0), self)
+    def _handle_maker(self, origin: str):
+        generation = getattr(self._backend, "generation", 0)
+        return lambda handle_id, type_name: wire.Handle(handle_id, type_name, generation, self,
+                                                        origin)
 
 
 class _Deadline(BaseException):

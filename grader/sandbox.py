@@ -11,6 +11,12 @@ Layers, strongest first (the result's `isolation` field lists those that ran):
   Killing the bubblewrap process kills every process in the namespace, daemons included. Without
   bubblewrap (or where user namespaces are denied) the grader still grades with the layers below
   and says "reduced isolation".
+- `private-tmpfs`: inside bubblewrap each worker then enters its own user, mount and IPC
+  namespaces and gets fresh tmpfs for /tmp, /dev/shm and its working folder, each capped in size
+  and in inodes; the host folders bound for it are hidden (grader/worker/confine.py).
+- `seccomp`: a filter passed to bubblewrap (the fork server and every worker) denies the kernel
+  keyring and SysV IPC, the state a fork server's workers would otherwise share with the next
+  student; each worker adds one that denies new namespaces and mounts (built with libseccomp).
 - `process`: the student's code never shares a process with the grader; results cross as plain data.
 - `pids-cgroup`: where the pids cgroup controller is writable (root), each worker (or each fork
   server with its one worker) gets its own cgroup with `pids.max`, so a fork bomb stops at a
@@ -30,6 +36,7 @@ import atexit
 import dataclasses
 import functools
 import itertools
+import json
 import os
 import pickle
 import select
@@ -106,20 +113,28 @@ def _remove_runtime(root: Path, owner: int) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-_BOOT = ("import sys; sys.path[:0] = {paths!r}; "
-         "from grader.worker.serve import main; main(sys.argv[1:])")
+_BOOT = ("import sys, json; sys.path[:0] = {paths!r}; "
+         "from grader.worker import confine; confine.enter(json.loads(sys.argv[3])); "
+         "from grader.worker.serve import main; main(sys.argv[1:3])")
 
 
 BWRAP = shutil.which("bwrap")
 SANDBOXED_UID = 65534
 TMP_BYTES = 256 * 1024**2
 SHM_BYTES = 64 * 1024**2
+# A worker's own tmpfs (grader/worker/confine.py): its /tmp holds its working and home folders.
+TMP_INODES = 8192
+SHM_INODES = 1024
 
 
-def bwrap_args(writable: list[Path], chdir: Path, env: dict[str, str]) -> list[str]:
-    """The bubblewrap command line: everything read-only but /tmp, /dev/shm and `writable`."""
+def bwrap_args(writable: list[Path], chdir: Path, env: dict[str, str],
+               seccomp_fd: int | None = None) -> list[str]:
+    """The bubblewrap command line: everything read-only but /tmp, /dev/shm and `writable`.
+    `seccomp_fd`: a file holding the filter bubblewrap loads before the command (pass_fds it)."""
     args = [BWRAP, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", str(SANDBOXED_UID), "--gid", str(SANDBOXED_UID), "--clearenv"]
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
     # Mount order matters: the private /tmp first, so that binds below /tmp stay visible.
     # tmpfs lives in RAM and is not covered by RLIMIT_AS: both get a size.
     args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
@@ -181,6 +196,99 @@ def bubblewrap_missing() -> str:
     if BWRAP is None:
         return "bubblewrap is not installed (the 'bubblewrap' package)"
     return "bubblewrap is installed but cannot start here (user namespaces are denied)"
+
+
+# ---------------------------------------------------------------------- seccomp
+# The kernel keyring and SysV IPC hold state outside any folder the grader empties: a fork server's
+# workers share one keyring and one IPC namespace, so a key or a shared-memory segment one student
+# leaves would reach the next (and segments stay resident outside every memory limit). Docker's
+# default profile denies the keyring calls the same way.
+DENIED = ("add_key", "request_key", "keyctl",
+          "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semtimedop", "semctl",
+          "msgget", "msgsnd", "msgrcv", "msgctl")
+# Denied in workers once they have set up their own folders: a new user namespace would let
+# student code mount a tmpfs of its own without limits.
+DENIED_IN_WORKERS = ("unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "open_tree",
+                     "move_mount", "fsopen", "fsmount", "fspick", "mount_setattr")
+NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
+                   0x40000000)  # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET
+
+
+@functools.cache
+def seccomp_programs() -> tuple[bytes, bytes] | None:
+    """(bubblewrap's filter, a worker's filter) as BPF, or None where libseccomp is missing."""
+    try:
+        import errno
+
+        import pyseccomp as seccomp
+
+        def program(names: tuple[str, ...], worker: bool) -> bytes:
+            rules = seccomp.SyscallFilter(seccomp.ALLOW)
+            for name in names:
+                rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+            if worker:
+                for flag in NAMESPACE_FLAGS:
+                    rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone",
+                                   seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+                # Its flags are behind a pointer, out of a filter's reach: ENOSYS, and the C
+                # library falls back to clone (as under Docker's profile).
+                rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+            with tempfile.TemporaryFile() as exported:
+                rules.export_bpf(exported)
+                exported.seek(0)
+                return exported.read()
+
+        return program(DENIED, False), program(DENIED + DENIED_IN_WORKERS, True)
+    except Exception:  # noqa: BLE001 — no libseccomp here: the layer is reported missing
+        return None
+
+
+def seccomp_fd() -> int | None:
+    """A new file with bubblewrap's filter at offset 0 (each bubblewrap reads its own to the end)."""
+    programs = seccomp_programs()
+    if programs is None:
+        return None
+    fd = os.memfd_create("grader-seccomp")
+    os.write(fd, programs[0])
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def confinement_plan(workdir: Path, home: Path, sandboxed: bool,
+                     hide: list[Path] | None = None) -> dict:
+    """What a worker does to itself before student code runs (grader/worker/confine.py).
+    `hide`: the host folders bound writable into its sandbox (its own folders by default)."""
+    programs = seccomp_programs()
+    return {"mounts": sandboxed and private_mounts_work(), "workdir": str(workdir),
+            "home": str(home), "hide": [str(p) for p in (hide or [workdir, home])],
+            "tmp_bytes": TMP_BYTES, "tmp_inodes": TMP_INODES,
+            "shm_bytes": SHM_BYTES, "shm_inodes": SHM_INODES,
+            "filter": programs[1].hex() if programs else None}
+
+
+@functools.cache
+def private_mounts_work() -> bool:
+    """Whether a worker in bubblewrap can set up its own tmpfs (nested user namespaces allowed)."""
+    if not _bubblewrap_starts():
+        return False
+    root = owned_tempdir("probe")
+    try:
+        workdir, home = root / "work", root / "home"
+        workdir.mkdir()
+        home.mkdir()
+        plan = {"mounts": True, "workdir": str(workdir), "home": str(home),
+                "tmp_bytes": 1 << 20, "tmp_inodes": 64, "shm_bytes": 1 << 20, "shm_inodes": 64}
+        code = (f"import sys, json; sys.path[:0] = {[str(worker_runtime())]!r}; "
+                "from grader.worker import confine; confine.enter(json.loads(sys.argv[1])); "
+                "print('confined')")
+        probe = subprocess.run(bwrap_args([workdir, home], workdir, clean_env(home))
+                               + [sys.executable, "-I", "-S", "-c", code, json.dumps(plan)],
+                               capture_output=True, text=True, timeout=30)
+        return probe.returncode == 0 and probe.stdout.strip() == "confined"
+    except (OSError, subprocess.SubprocessError):
+        return False
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @functools.cache
@@ -271,10 +379,13 @@ def pids_cgroup_works() -> bool:
 def isolation_layers() -> tuple[str, ...]:
     """What a worker started now is isolated by (reported in every result)."""
     layers = ("process", "rlimits", "deadline", "clean-env")
+    if seccomp_programs() is not None:
+        layers = ("seccomp",) + layers
     if pids_cgroup_works():
         layers = ("pids-cgroup",) + layers
     if bubblewrap_works():
-        return ("bubblewrap", "no-network", "pid-namespace", "read-only-system") + layers
+        private = ("private-tmpfs",) if private_mounts_work() else ()
+        return ("bubblewrap", "no-network", "pid-namespace", "read-only-system") + private + layers
     return layers + ("reduced isolation",)
 
 
@@ -288,7 +399,6 @@ class WorkerProcess:
         self.child = None
         self.dead_reason: str | None = None
         self._next_id = 0
-        self._buffer = b""
         self.log_path = workdir.parent / f"{workdir.name}.log"
 
     # ------------------------------------------------------------------ lifecycle
@@ -302,13 +412,16 @@ class WorkerProcess:
         env = clean_env(home)
         with open(self.log_path, "wb") as log:
             if self.server is not None:
-                self.child = self._fork_from_server(env, paths, (request_read, response_write,
-                                                                 log.fileno()))
+                plan = confinement_plan(self.workdir, home, sandboxed=True,
+                                        hide=[self.server.scratch])
+                self.child = self._fork_from_server(env, paths, plan, (request_read,
+                                                                       response_write, log.fileno()))
             if self.child is None:
                 self.child = _FreshWorker(self.workdir, home, env, paths, self.limits,
                                           (request_read, response_write), log)
         os.close(request_read)
         os.close(response_write)
+        os.set_blocking(request_write, False)  # every write waits for the pipe under a deadline
         self._request_fd = request_write
         self._response_fd = response_read
 
@@ -329,11 +442,12 @@ class WorkerProcess:
     def close(self) -> None:
         self.kill("closed")
 
-    def _fork_from_server(self, env: dict[str, str], paths: list[str], fds: tuple[int, int, int]):
+    def _fork_from_server(self, env: dict[str, str], paths: list[str], plan: dict,
+                          fds: tuple[int, int, int]):
         from grader.forkserver import ForkServerError  # it builds on this module
 
         try:
-            return self.server.spawn(self.workdir, env, paths, self.limits, fds)
+            return self.server.spawn(self.workdir, env, paths, self.limits, plan, fds)
         except ForkServerError:
             return None  # torn down; this worker starts from nothing instead
 
@@ -351,19 +465,21 @@ class WorkerProcess:
 
     # ------------------------------------------------------------------ requests
 
-    def request(self, op: str, seconds: float, what: str, **fields) -> tuple[dict, list[bytes]]:
-        """Send one request and wait for its answer until an absolute deadline."""
+    def request(self, op: str, seconds: float, what: str, meter=None,
+                **fields) -> tuple[dict, list[bytes]]:
+        """Send one request and wait for its answer; the deadline covers the write too (a worker
+        that stops reading must not hold the grader). `meter` (grader.budget.Meter) is charged for
+        every byte received."""
         if not self.alive:
             raise WorkerUnavailable(self.dead_reason or "")
         self._next_id += 1
         request_id = self._next_id
         deadline = time.monotonic() + seconds
-        try:
-            wire.write_frame(self._request_fd, pickle.dumps(dict(fields, op=op, id=request_id)))
-        except OSError:
-            self._crashed()
+        payload = pickle.dumps(dict(fields, op=op, id=request_id))
+        self._write_all(wire.HEADER.pack(wire.MAGIC, len(payload)) + payload, deadline, seconds,
+                        what)
         while True:
-            payload = self._read_frame(deadline, seconds, what)
+            payload = self._read_frame(deadline, seconds, what, meter)
             try:
                 doc, blobs = wire.unpack_message(payload)
             except wire.WireError as exc:
@@ -373,29 +489,55 @@ class WorkerProcess:
                 return doc, blobs
             # A stale or forged id: ignore it, but the deadline still runs.
 
-    def _read_frame(self, deadline: float, seconds: float, what: str) -> bytes:
+    def _wait(self, fd: int, writing: bool, deadline: float, seconds: float, what: str) -> None:
+        """Until `fd` is ready, or the call's deadline passes (then the worker is killed)."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill(f"timeout in {what}")
+                raise CallTimeout(what, seconds)
+            ready = select.select([], [fd], [], remaining)[1] if writing else \
+                select.select([fd], [], [], remaining)[0]
+            if ready:
+                return
+
+    def _write_all(self, data: bytes, deadline: float, seconds: float, what: str) -> None:
+        view = memoryview(data)
+        while view:
+            self._wait(self._request_fd, True, deadline, seconds, what)
+            try:
+                written = os.write(self._request_fd, view)
+            except BlockingIOError:
+                continue
+            except OSError:
+                self._crashed()
+            view = view[written:]
+
+    def _read_frame(self, deadline: float, seconds: float, what: str, meter=None) -> memoryview:
         head = self._read_exact(wire.HEADER.size, deadline, seconds, what)
         magic, length = wire.HEADER.unpack(head)
         if magic != wire.MAGIC or length > wire.MAX_FRAME_BYTES:
             self.kill("protocol violation: bad frame header")
             raise wire.WireError("bad frame header")
+        if meter is not None:
+            meter.charge(wire.HEADER.size + length)
         return self._read_exact(length, deadline, seconds, what)
 
-    def _read_exact(self, n: int, deadline: float, seconds: float, what: str) -> bytes:
-        while len(self._buffer) < n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill(f"timeout in {what}")
-                raise CallTimeout(what, seconds)
-            ready, _, _ = select.select([self._response_fd], [], [], remaining)
-            if not ready:
+    def _read_exact(self, n: int, deadline: float, seconds: float, what: str) -> memoryview:
+        """Exactly `n` bytes, read into one buffer in place: linear in `n` (no leftovers: a read
+        never asks for more than the frame still needs)."""
+        buffer = memoryview(bytearray(n))
+        got = 0
+        while got < n:
+            self._wait(self._response_fd, False, deadline, seconds, what)
+            try:
+                count = os.readv(self._response_fd, [buffer[got:]])
+            except BlockingIOError:
                 continue
-            chunk = os.read(self._response_fd, 1 << 20)
-            if not chunk:
+            if not count:
                 self._crashed()
-            self._buffer += chunk
-        data, self._buffer = self._buffer[:n], self._buffer[n:]
-        return data
+            got += count
+        return buffer
 
     def _crashed(self):
         code = self.child.wait(5) if self.child else None
@@ -410,16 +552,23 @@ class _FreshWorker:
 
     def __init__(self, workdir: Path, home: Path, env: dict[str, str], paths: list[str],
                  limits: Limits, fds: tuple[int, int], log):
+        sandboxed = bubblewrap_works()
+        plan = confinement_plan(workdir, home, sandboxed)
         command = [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=paths),
-                   str(fds[0]), str(fds[1])]
-        if bubblewrap_works():
-            command = bwrap_args([workdir, home], workdir, env) + command
+                   str(fds[0]), str(fds[1]), json.dumps(plan)]
+        filter_fd = seccomp_fd() if sandboxed else None
+        if sandboxed:
+            command = bwrap_args([workdir, home], workdir, env, filter_fd) + command
         self.cgroup = new_pids_cgroup(limits.processes) if pids_cgroup_works() else None
         cgroup = self.cgroup
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            cwd=workdir, env=env, pass_fds=fds, start_new_session=True,
-            preexec_fn=lambda: enter_limits(limits, cgroup))
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                cwd=workdir, env=env, pass_fds=fds + ((filter_fd,) if filter_fd is not None else ()),
+                start_new_session=True, preexec_fn=lambda: enter_limits(limits, cgroup))
+        finally:
+            if filter_fd is not None:
+                os.close(filter_fd)
 
     def wait(self, seconds: float) -> int | None:
         try:

@@ -1,8 +1,8 @@
 """Start-up self-check: a canary submission probes the sandbox before real submissions run in it.
 
 If the grader reports bubblewrap but the canary can read a secret outside its mounts, reach a
-listening socket on the host's loopback, or runs as root, the reported isolation is a lie: the
-grader refuses to grade. Without bubblewrap it only warns ("reduced isolation").
+listening socket on the host's loopback, runs as root, or (with seccomp reported) can create SysV
+IPC objects or a user namespace, the reported isolation is a lie: the grader refuses to grade. Without bubblewrap it only warns ("reduced isolation").
 """
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from pathlib import Path
 
 from grader.assignments import ROOT
 from grader.proxy import Student
-from grader.sandbox import bubblewrap_missing, bubblewrap_works, requested_sandbox
+from grader.sandbox import (bubblewrap_missing, bubblewrap_works, isolation_layers,
+                            requested_sandbox)
 from grader.session import WorkerSession
 
 CANARY = '''
-import os, socket
+import ctypes, os, socket
 
 def probe(secret_path, port):
     found = {}
@@ -37,6 +38,9 @@ def probe(secret_path, port):
         found["system_writable"] = False
     found["uid"] = os.getuid()
     found["sees_course"] = os.path.exists(os.path.join(COURSE, "solutions"))
+    libc = ctypes.CDLL(None, use_errno=True)
+    found["sysv_ipc"] = libc.shmget(0, 4096, 0o1600) >= 0  # IPC_PRIVATE
+    found["new_namespace"] = libc.unshare(0x10000000) == 0  # CLONE_NEWUSER
     return found
 '''
 
@@ -74,6 +78,11 @@ def problems() -> list[str]:
         issues.append("the worker can see the course folder (solutions/)")
     if found.get("uid") == 0:
         issues.append("the worker runs as root")
+    if "seccomp" in isolation_layers():
+        if found.get("sysv_ipc"):
+            issues.append("the worker can create SysV IPC objects (the seccomp filter did not load)")
+        if found.get("new_namespace"):
+            issues.append("the worker can create a user namespace (the seccomp filter did not load)")
     return issues
 
 

@@ -174,9 +174,11 @@ def _become_worker(request: dict, request_fd: int, response_fd: int, log_fd: int
             except OSError:
                 pass
     os.setsid()
-    _prctl(PR_SET_DUMPABLE, 1)
+    _prctl(PR_SET_DUMPABLE, 1)  # before confine: a non-dumpable process cannot map its own ids
+    from grader.worker import confine
+    confine.enter(request.get("confine") or {})
     rlimits.apply(request["limits"])
-    os.chdir(request["workdir"])
+    os.chdir(request["workdir"])  # the private one, where confine mounted it
     os.environ.clear()
     os.environ.update(request["env"])
     sys.path[:] = request["path"] + [p for p in sys.path if p not in request["path"]]  # + stdlib

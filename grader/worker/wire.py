@@ -48,13 +48,15 @@ def pack_message(doc: dict, blobs: list[bytes]) -> bytes:
     return struct.pack(">Q", len(text)) + text + b"".join(blobs)
 
 
-def unpack_message(payload: bytes) -> tuple[dict, list[bytes]]:
+def unpack_message(payload: bytes | memoryview) -> tuple[dict, list[memoryview]]:
+    """The JSON document and the blobs, which are views into `payload` (no copy of big arrays)."""
+    payload = memoryview(payload)
     if len(payload) < 8:
         raise WireError("short message")
     (json_len,) = struct.unpack(">Q", payload[:8])
     if json_len > MAX_JSON_BYTES or 8 + json_len > len(payload):
         raise WireError("bad JSON length")
-    doc = _loads(payload[8:8 + json_len])
+    doc = _loads(bytes(payload[8:8 + json_len]))
     if not isinstance(doc, dict):
         raise WireError("message is not an object")
     sizes = doc.get("blobs", [])
@@ -152,15 +154,21 @@ class Encoder:
 # ----------------------------------------------------------------------------- grader side: decode
 
 class Handle:
-    """An opaque reference to an object that stays in the worker. No operators, by design."""
+    """An opaque reference to an object that stays in the worker. No operators, by design.
 
-    __slots__ = ("handle_id", "type_name", "generation", "_proxy")
+    `type_name` is what the worker says the object is (instructor detail only: the student chose
+    it); `origin` is how the grader got the handle (`BPETokenizer(…)`), for messages.
+    """
 
-    def __init__(self, handle_id: int, type_name: str, generation: int = 0, proxy=None):
+    __slots__ = ("handle_id", "type_name", "generation", "_proxy", "origin")
+
+    def __init__(self, handle_id: int, type_name: str, generation: int = 0, proxy=None,
+                 origin: str = "object"):
         object.__setattr__(self, "handle_id", handle_id)
         object.__setattr__(self, "type_name", type_name)
         object.__setattr__(self, "generation", generation)
         object.__setattr__(self, "_proxy", proxy)
+        object.__setattr__(self, "origin", origin)
 
     def __reduce__(self):  # sent back to the worker, it is resolved to the object again
         return (HandleRef, (self.handle_id, self.generation))
@@ -279,9 +287,14 @@ def _blob(blobs: list[bytes], index) -> bytes:
     return blobs[index]
 
 
-def load_npy(data: bytes, max_bytes: int = MAX_FRAME_BYTES) -> np.ndarray:
-    """Read an .npy blob without pickle; dtype, shape and size are checked against the payload."""
-    stream = io.BytesIO(data)
+NPY_HEADER_BYTES = 1 << 16
+
+
+def load_npy(data: bytes | memoryview, max_bytes: int = MAX_FRAME_BYTES) -> np.ndarray:
+    """Read an .npy blob without pickle; dtype, shape and size are checked against the payload.
+    One copy of the data, whatever its size (the header is parsed from its first 64 KB)."""
+    data = memoryview(data)
+    stream = io.BytesIO(bytes(data[:NPY_HEADER_BYTES]))
     try:
         version = np.lib.format.read_magic(stream)
         if version == (1, 0):

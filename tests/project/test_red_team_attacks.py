@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, mutants
+from grader import assignments, mutants, report
 from grader.assignments import ROOT
 from grader.build import build_notebook
 from grader.grade import grade_notebook, grade_trusted_source
@@ -24,6 +24,7 @@ from grader.sandbox import Limits, bubblewrap_works, pids_cgroup_works
 
 LIMITS = Limits(load_seconds=15, call_seconds=4, memory_bytes=2 * 1024**3)
 WRONG = {"accuracy_score": "def accuracy_score(y_true, y_pred):\n    return 0.0\n"}
+STUDENT_FORMATS = ("md", "junit", "gradescope", "table")
 
 
 def _attack(body: str) -> dict:
@@ -248,6 +249,36 @@ for action in (lambda: os.kill(os.getppid(), signal.SIGKILL), lambda: os.killpg(
     except OSError:
         pass
 """, True),
+    # Text the worker controls, with a hidden input in it: none of it may reach the student.
+    "21a-hidden-input-in-a-nameerror-message": ("call", """
+raise NameError("LEAK " + repr(list(y_true)))
+""", False),
+    "21b-hidden-input-in-an-import-error-message": ("call", """
+raise ModuleNotFoundError("LEAK " + repr(list(y_true)))
+""", False),
+    "21c-hidden-input-as-a-code-objects-name": ("call", """
+import types
+def _fail():
+    raise ValueError("x")
+renamed = _fail.__code__.replace(co_name="LEAK " + repr(list(y_true)))
+types.FunctionType(renamed, globals())()
+""", False),
+    "21d-hidden-input-as-a-missing-name": ("call", """
+import sys
+raise sys.modules["grader.worker.serve"]._Missing("LEAK " + repr(list(y_true)))
+""", False),
+    "21e-hidden-input-as-an-exception-class-name": ("call", """
+raise type("LEAK " + repr(list(y_true)), (ValueError,), {})()
+""", False),
+    "21f-hidden-input-in-a-failed-cells-outcome": ("load", """
+import sys
+_serve = sys.modules["grader.worker.serve"]
+_serve._describe = lambda exc: {"cell": "LEAK cell", "type": "LEAK type", "mro": ["LEAK"],
+                                "message": "LEAK", "where": "LEAK"}
+def accuracy_score(y_true, y_pred):
+    raise type("LEAK " + repr(list(y_true)), (ValueError,), {})()
+raise type("LEAK at load", (ValueError,), {})()
+""", False),
     "20-raise-limits-and-setuid": ("call", """
 import os, resource
 try:
@@ -334,7 +365,8 @@ def test_attack_is_graded_as_a_wrong_answer(name, sandbox, evaluation, honest_sc
     assert result.score <= honest_score, f"{name} raised the score to {result.score}"
     assert json.loads(result_file.read_text())["score"] == result.score, "the result file was rewritten"
     assert seconds < 120
-    visible = json.dumps(result.to_dict(instructor=False), ensure_ascii=False)
+    visible = "\n".join([json.dumps(result.to_dict(instructor=False), ensure_ascii=False)]
+                        + [report.render([result], fmt) for fmt in STUDENT_FORMATS])
     assert "LEAK" not in visible and "ghp_redteam_canary" not in visible
     assert not [line for line in _hidden_lines() if line in visible]
     assert ("reduced isolation" in result.isolation) == (sandbox == "process")
