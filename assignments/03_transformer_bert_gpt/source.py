@@ -273,6 +273,8 @@ plt.show()
 #
 # 무작위는 모두 인자로 받은 `torch.Generator`에서 뽑으세요
 # (`torch.bernoulli(p, generator=g)`, `torch.randint(..., generator=g)`). 입력 텐서는 바꾸지 말고 복사해서 쓰세요.
+# 정답 `labels`는 **고를 때 만든 선택**으로 정합니다: 글에 원래 `[MASK]`와 같은 id가 들어 있을 수도 있으므로,
+# 바꾼 뒤의 inputs를 보고 어디를 골랐는지 짐작하면 안 됩니다.
 #
 # **연습 6.** `mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, mlm_probability=0.15)`
 
@@ -332,6 +334,8 @@ print("shift_for_causal_lm: 통과")
 # - 로짓 `(B, T, V)`의 어휘 축은 **마지막 축**입니다. `F.cross_entropy`는 클래스 축을 두 번째로 기대하므로
 #   `(B·T, V)`로 펴서 넘기거나 축을 바꿔 주세요.
 # - 평균은 -100이 아닌 위치 수로 나눕니다. 패딩까지 세면 패딩이 많은 배치의 손실이 작아집니다.
+# - 결과는 미분 가능한 0차원 텐서이고 로짓과 같은 dtype입니다. `F.cross_entropy(..., ignore_index=-100)`와 값과
+#   기울기가 같아야 합니다 (`.item()`으로 숫자를 꺼냈다가 다시 텐서로 만들면 학습이 되지 않습니다).
 #
 # **연습 8.** `lm_loss(logits, labels)`
 

@@ -143,6 +143,28 @@ MUTANTS = {
         'encoder_decoder_masks': [('"encoder": attention_mask(source_lengths, t_source, causal=False),',
                                    '"encoder": attention_mask(source_lengths, t_source, causal=True),')],
     },
+    # extra: labels read back from the inputs (a natural [MASK] id becomes a label)
+    'bert-gpt-x-labels-from-inputs': {
+        'mask_tokens': [('    inputs[randomized] = random_tokens[randomized]\n    return inputs, labels',
+                         '    inputs[randomized] = random_tokens[randomized]\n'
+                         '    labels = torch.where((inputs == mask_token_id) | selected, input_ids, IGNORE_INDEX)\n'
+                         '    return inputs, labels')],
+    },
+    # extra: the caller's input_ids modified (labels built on the same tensor)
+    'bert-gpt-x-shift-in-place': {
+        'shift_for_causal_lm': [('    labels = input_ids[:, 1:].clone()', '    labels = input_ids[:, 1:]')],
+    },
+    # extra: mask_tokens replaces tokens in the caller's tensor
+    'bert-gpt-x-mask-in-place': {
+        'mask_tokens': [('    inputs = input_ids.clone()\n', '    inputs = input_ids\n')],
+    },
+    # extra: the loss computed through .item() (right value, no gradient)
+    'bert-gpt-x-loss-detached': {
+        'lm_loss': [('    return F.cross_entropy(logits.reshape(-1, vocab_size), labels.reshape(-1),\n'
+                     '                           ignore_index=IGNORE_INDEX)',
+                     '    return torch.tensor(F.cross_entropy(logits.reshape(-1, vocab_size), labels.reshape(-1),\n'
+                     '                                        ignore_index=IGNORE_INDEX).item())')],
+    },
 }
 
 # Realistic buggy submissions for the demo (mutants of different definitions).
