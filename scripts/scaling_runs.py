@@ -1,7 +1,7 @@
 """Measure scaling laws on CPU: learning curves of 08's MiniGPT at 8 sizes, for 04_scaling's notebook.
 
     python scripts/build_corpus.py            # once: the corpus (ignored cache), as for pretrain.py
-    nice python scripts/scaling_runs.py       # ~20 min on a shared 2-core machine -> the committed CSV
+    nice python scripts/scaling_runs.py       # the committed CSV: 56 min on a shared 2-core machine (load ~12)
     python scripts/scaling_runs.py --widths 8 --max-steps 32 --out /tmp/check.csv    # a quick check
 
 Every size is trained once, from the same seed, on random windows of the training text, and its
