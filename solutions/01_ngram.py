@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 import numpy as np
@@ -137,3 +138,25 @@ class NGramLM:
             generated.append(word)
             context = (context + [word])[1:] if self.n > 1 else []
         return generated
+
+
+def korean_sentences(corpus_dir):
+    """konlpy 말뭉치를 01·02가 함께 쓰는 학습·평가 문장으로 나눕니다 (주어진 코드).
+
+    학습: 헌법(kolaw/constitution.txt)과 국회 의안 앞 7개, 평가: 나머지 의안 3개 (파일 이름순).
+    줄바꿈과 문장부호(. ? !) 뒤에서 문장을 자르고, 공백으로 어절을 나눕니다.
+
+    Args:
+        corpus_dir: konlpy의 data/corpus 폴더 (konlpy_corpus_dir()).
+    Returns:
+        (train, test): 문장(어절 리스트)들의 리스트 두 개.
+    """
+    def split(text):
+        pieces = (s for line in text.split("\n") for s in re.split(r"(?<=[.?!])\s+", line.strip()))
+        return [s.split() for s in pieces if s.strip()]
+
+    law = (corpus_dir / "kolaw" / "constitution.txt").read_text(encoding="utf-8")
+    bills = [path.read_text(encoding="utf-8") for path in sorted((corpus_dir / "kobill").glob("*.txt"))]
+    train = split(law) + [s for text in bills[:7] for s in split(text)]
+    test = [s for text in bills[7:] for s in split(text)]
+    return train, test

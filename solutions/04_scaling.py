@@ -40,13 +40,19 @@ def fit_power_law(x, y):
         ln y = ln a + b · ln x   →   (ln x, ln y)에 직선을 맞춘 기울기가 b, 절편이 ln a
 
     Args:
-        x, y: 양수 배열 (같은 길이, 2개 이상).
+        x, y: 양수의 1차원 배열이나 리스트 (같은 길이, 2개 이상).
     Returns:
         (a, b): 두 float.
+    Raises:
+        ValueError: 길이가 다르거나, 점이 2개보다 적거나, 0 이하의 값이 있을 때 (로그를 취할 수 없음).
     """
-    log_x = np.log(np.asarray(x, dtype=float))
-    log_y = np.log(np.asarray(y, dtype=float))
-    b, log_a = np.polyfit(log_x, log_y, 1)
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
+        raise ValueError("x와 y는 길이가 같은 1차원 배열이고, 점이 2개 이상이어야 합니다.")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("거듭제곱 법칙은 양수에만 맞출 수 있습니다 (0 이하의 값에는 로그가 없습니다).")
+    b, log_a = np.polyfit(np.log(x), np.log(y), 1)
     return float(math.exp(log_a)), float(b)
 
 
@@ -66,7 +72,7 @@ def few_shot_prompt(examples, query, k):
     """퓨샷(few-shot) 프롬프트: 앞에서부터 k개의 (질문, 답) 예시 뒤에 풀 질문을 붙입니다.
 
     예시 하나는 "Q: {질문}\\nA: {답}\\n\\n", 마지막은 "Q: {query}\\nA:" (답 자리는 비워 둠).
-    k = 0이면 예시 없이 질문만 있는 제로샷(zero-shot) 프롬프트입니다.
+    k = 0이면 예시 없이 질문만 있는 제로샷(zero-shot) 프롬프트이고, k가 예시 수보다 크면 예시를 모두 넣습니다.
     """
     shots = "".join(f"Q: {question}\nA: {answer}\n\n" for question, answer in examples[:k])
     return shots + f"Q: {query}\nA:"
@@ -76,6 +82,48 @@ def parse_answer(completion):
     """모델이 이어 쓴 글에서 답을 꺼냅니다: 첫 줄의 앞뒤 공백을 뗀 문자열, 비어 있으면 None.
 
     모델은 답 뒤에 "Q: ..."처럼 다음 예시를 계속 지어내곤 하므로 첫 줄만 답으로 봅니다.
+    완성문이 줄바꿈으로 시작하면(첫 줄이 비어 있으면) 답을 못 꺼낸 것이므로 None입니다.
     """
     first_line = completion.split("\n")[0].strip()
     return first_line or None
+
+
+def isoflop_minimum(n_params, losses):
+    """같은 연산량(IsoFLOP)으로 학습한 여러 크기의 손실에서, 손실이 가장 낮은 모델 크기를 찾습니다.
+
+    x = ln N에 대해 포물선 L ≈ c₂x² + c₁x + c₀을 최소제곱으로 맞추고 (np.polyfit(x, L, 2)), 꼭짓점
+        x* = -c₁ / (2c₂),   N_opt = exp(x*),   L_opt = c₂x*² + c₁x* + c₀
+    을 돌려줍니다. 측정한 크기 범위 밖의 꼭짓점도 그대로 돌려줍니다 (외삽).
+
+    Args:
+        n_params, losses: 같은 길이의 양수 배열 (3개 이상).
+    Returns:
+        (N_opt, L_opt): 두 float.
+    Raises:
+        ValueError: 점이 3개보다 적거나, 포물선이 아래로 볼록하지 않을 때 (c₂ ≤ 0: 최솟값이 없음).
+    """
+    x = np.log(np.asarray(n_params, dtype=float))
+    y = np.asarray(losses, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or len(x) < 3:
+        raise ValueError("n_params와 losses는 길이가 같은 1차원 배열이고, 점이 3개 이상이어야 합니다.")
+    c2, c1, c0 = np.polyfit(x, y, 2)
+    if c2 <= 0:
+        raise ValueError("맞춘 포물선이 위로 볼록해서 최솟값이 없습니다 (c₂ ≤ 0).")
+    x_best = -c1 / (2 * c2)
+    return float(math.exp(x_best)), float(c2 * x_best ** 2 + c1 * x_best + c0)
+
+
+def read_scaling_runs(path="scaling_runs.csv"):
+    """scripts/scaling_runs.py가 저장한 측정값을 읽습니다 (주어진 코드).
+
+    '#'로 시작하는 머리 줄(명령, 시드, 데이터, 설정)은 건너뛰고, 나머지 CSV 행을 열 이름 → 값의 딕셔너리로 돌려줍니다.
+    숫자 열은 int 또는 float, 빈 budget 칸은 None입니다.
+    """
+    import csv
+
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+            rows.append({key: (None if value == "" else float(value) if key in ("flops", "budget", "loss", "seconds")
+                               else int(value)) for key, value in row.items()})
+    return rows

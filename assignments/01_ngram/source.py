@@ -35,8 +35,11 @@
 # 4. 한국어 헌법·법률안 텍스트로 학습하고, n과 k에 따라 퍼플렉서티가 어떻게 바뀌는지 그림으로 확인
 
 # %%
+import importlib.util
 import math
+import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
@@ -169,32 +172,17 @@ print("NGramLM: 통과")
 # ## 6. 한국어 텍스트로 학습하기
 #
 # konlpy 패키지에 들어 있는 대한민국 헌법(`kolaw/constitution.txt`)과 국회 법률안(`kobill/*.txt`)을
-# 씁니다. `import konlpy`는 자바가 필요하므로 패키지 위치만 찾아 파일을 직접 읽습니다.
-# 헌법과 법률안 7개로 학습하고 나머지 법률안 3개로 평가합니다.
+# 씁니다. `import konlpy`는 자바가 필요하므로 패키지 위치만 찾아 파일을 직접 읽습니다 (아래의 주어진 코드
+# `konlpy_corpus_dir`, `korean_sentences`). 헌법과 법률안 7개로 학습하고 나머지 법률안 3개로 평가합니다.
+# 02 과제의 LSTM 언어 모델도 **같은 문장**으로 학습하고 평가해서 이 과제의 n-gram과 비교합니다.
 #
 # 한국어는 조사가 붙은 어절("대한민국은", "대한민국의")이 모두 다른 단어가 되므로 어절 단위로는
 # 희소성이 매우 심합니다. 그래서 어절 단위와 음절 단위를 함께 비교합니다.
 
+# %% support=["korean_text:konlpy_corpus_dir", "01_ngram:korean_sentences"]
+
 # %% tags=["skip-grading"]
-import importlib.util
-import os
-import re
-
-_root = os.path.join(list(importlib.util.find_spec("konlpy").submodule_search_locations)[0],
-                     "data", "corpus")
-_law = open(os.path.join(_root, "kolaw", "constitution.txt"), encoding="utf-8").read()
-_bills = [open(os.path.join(_root, "kobill", name), encoding="utf-8").read()
-          for name in sorted(os.listdir(os.path.join(_root, "kobill")))]
-
-
-def split_sentences(text):
-    """줄바꿈과 문장부호(. ? !)로 나눈 뒤 공백으로 어절 토큰화합니다."""
-    pieces = (s for line in text.split("\n") for s in re.split(r"(?<=[.?!])\s+", line.strip()))
-    return [s.split() for s in pieces if s.strip()]
-
-
-train_words = split_sentences(_law) + [s for text in _bills[:7] for s in split_sentences(text)]
-test_words = [s for text in _bills[7:] for s in split_sentences(text)]
+train_words, test_words = korean_sentences(konlpy_corpus_dir())
 to_syllables = lambda sentences: [list("".join(s)) for s in sentences]
 train_chars, test_chars = to_syllables(train_words), to_syllables(test_words)
 print(f"학습 {len(train_words)}문장 / {sum(map(len, train_words))}어절, "

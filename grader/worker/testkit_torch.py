@@ -127,3 +127,118 @@ class StepDecay:
 
     def load_state_dict(self, state):
         self.last_epoch, self.base_lr, self.gamma = state["last_epoch"], state["base_lr"], state["gamma"]
+
+
+# ------------------------------------------------------------------ 02_rnn_lstm
+
+
+class TinyLSTMLM(nn.Module):
+    """The call of 02's CharLSTM on a tiny model: model(ids, state=None) -> (logits (B, T, V), (h, c)).
+
+    Embedding -> nn.LSTM(batch_first) -> Linear; non-square (vocab 7, embedding 5, hidden 4).
+    """
+
+    def __init__(self, vocab=7, d_embed=5, d_hidden=4, seed=0):
+        super().__init__()
+        generator_state = torch.get_rng_state()
+        torch.manual_seed(seed)
+        self.embed = nn.Embedding(vocab, d_embed)
+        self.lstm = nn.LSTM(d_embed, d_hidden, batch_first=True)
+        self.head = nn.Linear(d_hidden, vocab)
+        torch.set_rng_state(generator_state)
+
+    def forward(self, ids, state=None):
+        out, state = self.lstm(self.embed(ids), state)
+        return self.head(out), state
+
+    def snapshot(self):
+        return {name: p.detach().clone() for name, p in self.named_parameters()}
+
+
+class FinalHidden(nn.Module):
+    """x (B, T, I) -> the last hidden state h_T (B, H) of a torch.nn.RNN or nn.LSTM (batch_first)."""
+
+    def __init__(self, kind, input_size, hidden_size, seed=0, forget_bias=0.0):
+        super().__init__()
+        generator_state = torch.get_rng_state()
+        torch.manual_seed(seed)
+        self.layer = {"rnn": nn.RNN, "lstm": nn.LSTM}[kind](input_size, hidden_size, batch_first=True)
+        torch.set_rng_state(generator_state)
+        if kind == "lstm":
+            with torch.no_grad():
+                self.layer.bias_ih_l0[hidden_size:2 * hidden_size] += forget_bias
+
+    def forward(self, x):
+        out, _ = self.layer(x)
+        return out[:, -1]
+
+
+class GradParams:
+    """Parameters that arrive in the worker with their .grad already set (None allowed).
+
+    Iterating gives the parameters; with `one_shot=True` only the first iteration does, like the
+    generator `model.parameters()` returns. `grads()` reads the gradients back as plain data.
+    """
+
+    def __init__(self, values, grads, one_shot=False):
+        self._values = [v.detach().clone() for v in values]
+        self._grads = [None if g is None else g.detach().clone() for g in grads]
+        self.one_shot = one_shot
+        self._build()
+
+    def _build(self):
+        self.params = [nn.Parameter(v.clone(), requires_grad=g is not None)
+                       for v, g in zip(self._values, self._grads)]
+        for p, g in zip(self.params, self._grads):
+            p.grad = None if g is None else g.clone()
+        self._iterated = False
+
+    def __getstate__(self):
+        return {"values": self._values, "grads": self._grads, "one_shot": self.one_shot}
+
+    def __setstate__(self, state):
+        self._values, self._grads, self.one_shot = state["values"], state["grads"], state["one_shot"]
+        self._build()
+
+    def __iter__(self):
+        if self.one_shot and self._iterated:
+            return iter(())
+        self._iterated = True
+        return iter(self.params)
+
+    def grads(self):
+        return [None if p.grad is None else p.grad.detach().clone() for p in self.params]
+
+
+class GradProbe:
+    """Gradients of a student's function, computed in the worker with plain autograd (no torch.func,
+    whose first use imports torch._dynamo: seconds).
+
+    A test gets a handle to a probe in the worker by sending one through an identity call
+    (`student.value("torch").nn.Identity()(GradProbe())`), then calls `probe.vjp(fn, inputs,
+    cotangents)` with the student's function as a handle. Returns plain data.
+    """
+
+    def vjp(self, fn, inputs, cotangents):
+        """(outputs, grads): every floating-point tensor in `inputs` is a leaf; outputs may nest
+        tuples and lists; `cotangents` follow the flattened outputs in order. A leaf the outputs do
+        not depend on gets a zero gradient."""
+        leaves = [t.detach().clone().requires_grad_(True) if torch.is_tensor(t) and t.is_floating_point() else t
+                  for t in inputs]
+        outputs = fn(*leaves)
+        flat = _flatten(outputs)
+        if len(flat) != len(cotangents):
+            raise ValueError(f"the function returned {len(flat)} tensors, expected {len(cotangents)}")
+        pairs = [(o, c) for o, c in zip(flat, cotangents) if torch.is_tensor(o) and o.requires_grad]
+        if pairs:
+            # A scalar surrogate: backward() with explicit grad tensors imports sympy (seconds).
+            sum((o * c.to(o.dtype)).sum() for o, c in pairs).backward()
+        grads = [None if not (torch.is_tensor(t) and t.requires_grad)
+                 else (t.grad if t.grad is not None else torch.zeros_like(t)) for t in leaves]
+        return [o.detach() if torch.is_tensor(o) else o for o in flat], grads
+
+
+def _flatten(value):
+    if isinstance(value, (tuple, list)):
+        return [item for part in value for item in _flatten(part)]
+    return [value]

@@ -93,6 +93,19 @@ MUTANTS = {
             ('                n_predicted += 1', ''),
         ],
     },
+    # n-gram row 8: a zero probability under MLE reaches log(0) (ValueError instead of an infinite perplexity)
+    'ngram-8-mle-log-zero': {
+        'NGramLM': [('                if p == 0:\n                    return math.inf\n', '')],
+    },
+    # extra: pad builds the result in the caller's list
+    'ngram-x-pad-in-place': {
+        'pad': [('return [BOS] * (n - 1) + list(tokens) + [EOS]',
+                 'tokens[:0] = [BOS] * (n - 1)\n    tokens.append(EOS)\n    return tokens')],
+    },
+    # extra: sentences shorter than n - 1 tokens produce no n-grams
+    'ngram-x-short-sentences-skipped': {
+        'count_ngrams': [('        padded = pad(tokens, n)\n', '        if len(tokens) < n - 1:\n            continue\n        padded = pad(tokens, n)\n')],
+    },
 }
 
 # Realistic buggy submissions for the demo (mutants of different definitions).

@@ -55,7 +55,7 @@ def _as_dict(counter):
 
 
 @pytest.mark.cell("test_count_ngrams")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_bigram_counts_two_sentences(student):
     """두 문장의 bigram 개수가 정확해야 하고, 문장 경계를 넘는 bigram은 없어야 합니다."""
     got = _as_dict(student.count_ngrams(TWO, 2))
@@ -67,7 +67,7 @@ def test_bigram_counts_two_sentences(student):
 
 
 @pytest.mark.cell("test_count_ngrams")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_trigram_counts_match_reference(student, ref):
     """trigram 개수가 기대값과 같아야 합니다 (`<s>` 2개 패딩 포함)."""
     got = _as_dict(student.count_ngrams(TOY, 3))
@@ -95,7 +95,7 @@ LM = pytest.mark.cell("test_ngramlm")
 
 
 @LM
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_mle_hand_example(student):
     """k=0(MLE) 확률이 손으로 계산한 분수와 같아야 합니다: c(문맥, 단어) / c(문맥)."""
     lm = _fit(student, 2, 0.0, TOY)
@@ -108,7 +108,7 @@ def test_mle_hand_example(student):
 
 
 @LM
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_laplace_hand_example(student):
     """add-k 확률이 손으로 계산한 분수와 같아야 합니다 (V = 학습 단어 + `</s>` + `<unk>`)."""
     for k, sentences, cases in [
@@ -138,7 +138,7 @@ def test_ngram_probs_normalize(student, ref, n, k):
 
 
 @LM
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_unseen_context_is_uniform(student):
     """k=0이고 학습에서 본 적 없는 문맥이면 오류 없이 균등분포 1/V를 돌려줘야 합니다."""
     lm = _fit(student, 3, 0.0, TOY)
@@ -148,7 +148,7 @@ def test_unseen_context_is_uniform(student):
 
 
 @LM
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_oov_maps_to_unk(student):
     """어휘에 없는 단어(문맥 속 단어 포함)는 `<unk>`로 바꿔 계산해야 합니다."""
     lm = _fit(student, 2, 0.5, TOY)
@@ -165,7 +165,7 @@ DYADIC = [["가", "가", "가", "가", "나", "나", "다"]]   # unigram: 가 1/
 
 
 @LM
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_perplexity_dyadic(student):
     """확률 (1/2, 1/4, 1/8)을 받는 세 토큰의 퍼플렉서티는 정확히 4여야 합니다."""
     lm = _fit(student, 1, 0.0, DYADIC)
@@ -174,7 +174,7 @@ def test_perplexity_dyadic(student):
 
 
 @LM
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_perplexity_uniform_equals_vocab_size(student):
     """모든 토큰에 1/V를 주는 (거의) 균등한 모델의 퍼플렉서티는 V여야 합니다."""
     lm = _fit(student, 2, 1e9, TOY)
@@ -183,7 +183,7 @@ def test_perplexity_uniform_equals_vocab_size(student):
 
 
 @LM
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_perplexity_token_count(student, ref):
     """평균은 예측한 토큰 수(문장 토큰 + `</s>`, `<s>` 제외)로 나눠야 합니다."""
     held_out = [["오늘", "기분", "가", "맑다"], ["날씨", "이", "좋다"], ["오늘"]]
@@ -205,7 +205,7 @@ def test_perplexity_with_oov_is_finite(student, ref):
 
 
 @LM
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_perplexity_long_korean_text(student, ref):
     """음절 5,000개짜리 긴 문장에서도 퍼플렉서티가 유한하고 정확해야 합니다."""
     train, law = _korean_chars()
@@ -246,7 +246,7 @@ def test_generate_is_reproducible_with_rng(student):
 
 
 @LM
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_generate_frequencies(student):
     """뽑힌 토큰의 빈도와 문장 길이가 모델의 확률을 따라야 합니다 (시드 고정, 4σ 이상 여유)."""
     # unigram MLE: 가 0.6, 나 0.3, </s> 0.1 -> among tokens 가 = 2/3; mean length 9.
@@ -262,3 +262,53 @@ def test_generate_frequencies(student):
            "뽑힌 토큰의 빈도가 모델의 확률과 다릅니다. 토큰은 모델의 확률에 비례해 뽑습니다.")
     expect(4.5 < len(tokens) / len(sentences) < 13.5,
            "문장 길이가 기대와 다릅니다. `</s>`도 어휘의 하나로 확률에 따라 뽑고, 나오면 멈추세요.")
+
+
+# ---------------------------------------------------------------- edges the notebook states
+@pytest.mark.cell("test_pad")
+@pytest.mark.points(2)
+def test_pad_leaves_the_tokens_alone(student):
+    """pad가 호출한 쪽의 토큰 리스트를 바꾸지 않고 새 리스트를 돌려주는지 확인합니다."""
+    tokens = ["오늘", "날씨"]
+    got, args, _ = student.call_with_args("pad", tokens, 2)
+    assert_equal(list(got), ["<s>", "오늘", "날씨", "</s>"], hint="bigram이면 `<s>` 하나와 `</s>` 하나를 붙입니다.")
+    expect(list(args[0]) == ["오늘", "날씨"], "입력 리스트가 바뀌었습니다. 새 리스트를 만들어 돌려주세요.")
+
+
+@pytest.mark.cell("test_count_ngrams")
+@pytest.mark.points(3)
+def test_counts_of_empty_and_short_sentences(student):
+    """빈 문장과 n보다 짧은 문장도 길이 L마다 L+1개의 n-gram을 만드는지 확인합니다 (n = 4)."""
+    got = _as_dict(student.count_ngrams([[], ["가"]], 4))
+    want = {("<s>", "<s>", "<s>", "</s>"): 1, ("<s>", "<s>", "<s>", "가"): 1, ("<s>", "<s>", "가", "</s>"): 1}
+    expect(got == want, "빈 문장이나 n보다 짧은 문장의 n-gram이 다릅니다. 문장마다 `<s>` n-1개와 `</s>`로 패딩한 뒤 "
+                        "창을 미세요 (길이 L이면 L+1개).")
+
+
+@LM
+@pytest.mark.points(2)
+def test_context_given_as_a_tuple(student):
+    """문맥을 튜플로 줘도 리스트로 줄 때와 같은 확률인지 확인합니다."""
+    lm = _fit(student, 3, 0.5, TOY)
+    assert_close(lm.prob("가", ("오늘", "날씨")), lm.prob("가", ["오늘", "날씨"]), atol=1e-12,
+                 hint="context는 리스트일 수도, 튜플일 수도 있습니다. 어느 쪽이든 같은 문맥으로 다루세요.")
+    assert_close(lm.prob("가", ("오늘", "날씨")), 5 / 13, atol=1e-12, hint="튜플 문맥의 add-k 확률이 다릅니다.")
+
+
+@LM
+@pytest.mark.points(3)
+def test_mle_perplexity_with_an_unseen_ngram_is_infinite(student):
+    """k = 0에서 평가 문장에 확률 0인 n-gram이 있으면 오류 없이 무한대(math.inf)인지 확인합니다."""
+    lm = _fit(student, 2, 0.0, TOY)
+    got = lm.perplexity([["오늘", "날씨", "가", "좋다"], ["오늘", "맑다"]])
+    expect(got is not None and math.isinf(float(got)) and float(got) > 0,
+           "확률이 0인 토큰이 있으면 퍼플렉서티는 무한대(math.inf)입니다. log(0)에서 멈추지 말고 inf를 돌려주세요.")
+
+
+@LM
+@pytest.mark.points(1)
+def test_generate_with_no_room(student):
+    """max_len = 0이면 빈 문장을 돌려주는지 확인합니다."""
+    lm = _fit(student, 2, 0.5, TOY)
+    assert_equal(list(lm.generate(np.random.default_rng(0), max_len=0)), [],
+                 hint="토큰이 max_len개가 되면 멈춥니다: max_len = 0이면 빈 리스트입니다.")

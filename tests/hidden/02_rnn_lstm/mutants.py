@@ -1,4 +1,4 @@
-"""Buggy variants of solutions/02_rnn_lstm.py: BUG_CATALOG "RNN / LSTM" rows 1-5 (rows 7-8 live in 03_transformer_bert_gpt; 6 and 9 have no function in the API).
+"""Buggy variants of solutions/02_rnn_lstm.py: every BUG_CATALOG "RNN / LSTM" row (7-8 also in 03_transformer_bert_gpt).
 
 Each entry is a list of (old, new) text edits to a reference definition (grader/mutants.py).
 """
@@ -70,9 +70,118 @@ MUTANTS = {
              'c_next = torch.sigmoid(f) * c + torch.tanh(g)'),
         ],
     },
+    # RNN/LSTM row 6: hidden state not detached between TBPTT chunks
+    'rnn-lstm-6-state-not-detached': {
+        '_detach_state': [('return None if state is None else tuple(s.detach() for s in state)',
+                           'return state')],
+    },
+    # RNN/LSTM row 7: target not shifted (predicts the current token)
+    'rnn-lstm-7-target-not-shifted': {
+        'tbptt_batches': [('chunks.append((streams[:, i:i + n], streams[:, i + 1:i + 1 + n]))',
+                           'chunks.append((streams[:, i:i + n], streams[:, i:i + n]))')],
+    },
+    # RNN/LSTM row 8: cross-entropy over the wrong axis of (B, T, V) logits
+    'rnn-lstm-8-ce-wrong-axis': {
+        'sequence_cross_entropy': [
+            ('    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))',
+             '    log_probs = torch.log_softmax(logits, dim=1)\n'
+             '    return -log_probs.gather(-1, targets[..., None]).mean()'),
+        ],
+    },
+    # RNN/LSTM row 9: clipping each parameter's gradient on its own norm
+    'rnn-lstm-9-clip-per-parameter': {
+        'clip_grad_norm': [
+            ('    if total > max_norm:\n'
+             '        for g in grads:\n'
+             '            g.mul_(max_norm / (total + 1e-6))',
+             '    for g in grads:\n'
+             '        norm = g.norm()\n'
+             '        if norm > max_norm:\n'
+             '            g.mul_(max_norm / (norm + 1e-6))'),
+        ],
+    },
+    # RNN/LSTM row 9: crashes on a parameter whose grad is None
+    'rnn-lstm-9-clip-grad-none-crash': {
+        'clip_grad_norm': [('grads = [p.grad for p in parameters if p.grad is not None]',
+                            'grads = [p.grad * 1 for p in parameters]')],
+    },
+    # extra: the parameter iterator read twice (the second pass of model.parameters() is empty)
+    'rnn-lstm-x-clip-reads-iterator-twice': {
+        'clip_grad_norm': [
+            ('    grads = [p.grad for p in parameters if p.grad is not None]\n'
+             '    if not grads:\n'
+             '        return 0.0\n'
+             '    total = torch.sqrt(sum((g.detach() ** 2).sum() for g in grads))',
+             '    total = torch.sqrt(sum((p.grad.detach() ** 2).sum() for p in parameters if p.grad is not None))\n'
+             '    grads = [p.grad for p in parameters if p.grad is not None]'),
+        ],
+    },
+    # extra: clipping always rescales to max_norm (small gradients grow)
+    'rnn-lstm-x-clip-always': {
+        'clip_grad_norm': [('    if total > max_norm:\n', '    if True:\n')],
+    },
+    # extra: the state restarts from zeros at every chunk (the memory is not carried)
+    'rnn-lstm-x-state-not-carried': {
+        'train_tbptt': [('model(x, state)\n        loss = sequence_cross_entropy(logits, y)\n        optimizer.zero_grad()\n',
+                         'model(x)\n        loss = sequence_cross_entropy(logits, y)\n        optimizer.zero_grad()\n')],
+    },
+    # extra: no zero_grad (gradients accumulate over chunks)
+    'rnn-lstm-x-no-zero-grad': {
+        'train_tbptt': [('        optimizer.zero_grad()\n', '')],
+    },
+    # extra: the epoch loss is the mean of chunk means
+    'rnn-lstm-x-mean-of-chunk-means': {
+        'train_tbptt': [('total_loss += loss.item() * y.numel()\n        total_tokens += y.numel()',
+                         'total_loss += loss.item()\n        total_tokens += 1')],
+    },
+    # extra: evaluation restarts the state at every chunk
+    'rnn-lstm-x-eval-state-reset': {
+        'evaluate_perplexity': [('logits, state = model(x, state)', 'logits, _ = model(x)')],
+    },
+    # extra: perplexity from the mean of chunk means
+    'rnn-lstm-x-eval-mean-of-means': {
+        'evaluate_perplexity': [
+            ('total_loss += sequence_cross_entropy(logits, y).item() * y.numel()\n        total_tokens += y.numel()',
+             'total_loss += sequence_cross_entropy(logits, y).item()\n        total_tokens += 1'),
+        ],
+    },
+    # extra: streams interleaved (ids[b::B]) instead of consecutive
+    'rnn-lstm-x-batchify-interleaved': {
+        'batchify': [('return ids[:batch_size * length].reshape(batch_size, length)',
+                      'return ids[:batch_size * length].reshape(length, batch_size).T')],
+    },
+    # extra: the last, shorter chunk is dropped
+    'rnn-lstm-x-last-chunk-dropped': {
+        'tbptt_batches': [('    for i in range(0, length - 1, bptt):\n        n = min(bptt, length - 1 - i)',
+                           '    for i in range(0, length - bptt, bptt):\n        n = bptt')],
+    },
+    # extra: gradient of the mean of h_T instead of the sum
+    'rnn-lstm-x-gradient-of-mean': {
+        'input_gradient_norms': [('final_state_fn(x).sum().backward()', 'final_state_fn(x).mean().backward()')],
+    },
+    # extra: norm per batch example, then summed
+    'rnn-lstm-x-gradient-norm-per-example': {
+        'input_gradient_norms': [('return x.grad.norm(dim=(0, 2))', 'return x.grad.norm(dim=2).sum(0)')],
+    },
+    # extra: the state detached between time steps inside lstm_forward (values right, gradients wrong)
+    'rnn-lstm-x-forward-detached-steps': {
+        'lstm_forward': [('h, c = lstm_cell(x[:, t], h, c, W_ih, W_hh, b_ih, b_hh)',
+                          'h, c = lstm_cell(x[:, t], h.detach(), c.detach(), W_ih, W_hh, b_ih, b_hh)')],
+    },
+    # extra: lstm_forward returns a float32 output whatever the input dtype
+    'rnn-lstm-x-forward-float32-output': {
+        'lstm_forward': [('return torch.stack(outputs, dim=1), (h, c)',
+                          'return torch.stack(outputs, dim=1).float(), (h, c)')],
+    },
+    # extra: rnn_cell leaves the graph (values right, no gradient)
+    'rnn-lstm-x-rnn-cell-detached': {
+        'rnn_cell': [('return torch.tanh(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh)',
+                      'return torch.tanh(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh).detach()')],
+    },
 }
 
 # Realistic buggy submissions for the demo (mutants of different definitions).
 SAMPLES = {
     'buggy-keras-gate-order': ['rnn-lstm-1-gate-order-ifog', 'rnn-lstm-2-rnn-one-bias'],
+    'buggy-tbptt-no-detach-clip-per-param': ['rnn-lstm-6-state-not-detached', 'rnn-lstm-9-clip-per-parameter'],
 }

@@ -1,9 +1,11 @@
-"""Hidden suite for 02_rnn_lstm (100 points): the student's cells against torch.nn with copied weights."""
+"""Hidden suite for 02_rnn_lstm, part 1: the student's cells against torch.nn with copied weights
+(values, gradients and dtypes). Part 2 (the language model) is test_language_model.py."""
 import numpy as np
 import pytest
 import torch
 
 from grader.checks import assert_close, expect
+from grader.worker.testkit_torch import GradProbe
 
 # B, T, I, H all different: transposes, batch/time confusion and square-weight luck all show.
 B, T, I, H = 3, 6, 5, 4
@@ -37,7 +39,7 @@ def _randn(rng, *shape):
 
 # ---------------------------------------------------------------- rnn_cell
 @pytest.mark.cell("test_rnn_cell")
-@pytest.mark.points(10)
+@pytest.mark.points(4)
 def test_rnn_cell_matches_torch(student, rng):
     """rnn_cell이 같은 가중치의 torch.nn.RNN 한 시점과 같아야 합니다 (이전 상태가 0이 아닐 때)."""
     layer, weights = _layer("rnn", 1)
@@ -49,7 +51,7 @@ def test_rnn_cell_matches_torch(student, rng):
 
 
 @pytest.mark.cell("test_rnn_cell")
-@pytest.mark.points(5)
+@pytest.mark.points(2)
 def test_rnn_cell_zero_state(student, rng):
     """이전 상태가 0이면 tanh(x·W_ihᵀ + b_ih + b_hh)여야 합니다 (b_hh도 더함)."""
     _, (w_ih, w_hh, b_ih, b_hh) = _layer("rnn", 2)
@@ -60,7 +62,7 @@ def test_rnn_cell_zero_state(student, rng):
 
 
 @pytest.mark.cell("test_rnn_cell")
-@pytest.mark.points(10)
+@pytest.mark.points(3)
 def test_rnn_unrolled_matches_nn_rnn(student, rng):
     """rnn_cell을 시간 순서대로 반복하면 torch.nn.RNN(batch_first=True)의 출력과 같아야 합니다."""
     layer, weights = _layer("rnn", 3)
@@ -83,7 +85,7 @@ def _torch_lstm_step(layer, x, h, c):
 
 
 @pytest.mark.cell("test_lstm_cell")
-@pytest.mark.points(15)
+@pytest.mark.points(5)
 def test_lstm_cell_matches_torch(student, rng):
     """lstm_cell의 (h, c)가 같은 가중치의 torch.nn.LSTM 한 시점과 같아야 합니다."""
     layer, weights = _layer("lstm", 4)
@@ -97,7 +99,7 @@ def test_lstm_cell_matches_torch(student, rng):
 
 
 @pytest.mark.cell("test_lstm_cell")
-@pytest.mark.points(10)
+@pytest.mark.points(4)
 def test_lstm_cell_gate_order(student):
     """가중치를 0으로 두고 게이트마다 다른 편향을 주면, PyTorch의 i, f, g, o 순서가 그대로 드러나야 합니다."""
     n_in, n_hidden = 3, 2
@@ -116,7 +118,7 @@ def test_lstm_cell_gate_order(student):
 
 
 @pytest.mark.cell("test_lstm_cell")
-@pytest.mark.points(10)
+@pytest.mark.points(3)
 def test_lstm_cell_uses_both_biases(student, rng):
     """lstm_cell이 두 편향 b_ih와 b_hh를 모두 더하는지 확인합니다."""
     layer, (w_ih, w_hh, b_ih, b_hh) = _layer("lstm", 5)
@@ -145,7 +147,7 @@ def _forward(student, x, h0, c0, weights):
 
 
 @pytest.mark.cell("test_lstm_forward")
-@pytest.mark.points(14)
+@pytest.mark.points(4)
 def test_lstm_forward_output_matches_torch(student, rng):
     """모든 시점의 출력이 torch.nn.LSTM(batch_first=True)과 같아야 합니다."""
     layer, weights = _layer("lstm", 6)
@@ -159,7 +161,7 @@ def test_lstm_forward_output_matches_torch(student, rng):
 
 
 @pytest.mark.cell("test_lstm_forward")
-@pytest.mark.points(10)
+@pytest.mark.points(3)
 def test_lstm_forward_final_state(student, rng):
     """마지막 상태 (h_n, c_n)이 torch.nn.LSTM과 같아야 합니다."""
     layer, weights = _layer("lstm", 7)
@@ -172,7 +174,7 @@ def test_lstm_forward_final_state(student, rng):
 
 
 @pytest.mark.cell("test_lstm_forward")
-@pytest.mark.points(10)
+@pytest.mark.points(3)
 def test_lstm_forward_initial_state(student, rng):
     """0이 아닌 처음 상태 (h0, c0)에서 시작해도 torch.nn.LSTM과 같아야 합니다."""
     layer, weights = _layer("lstm", 8)
@@ -186,7 +188,7 @@ def test_lstm_forward_initial_state(student, rng):
 
 
 @pytest.mark.cell("test_lstm_forward")
-@pytest.mark.points(6)
+@pytest.mark.points(2)
 def test_lstm_forward_long_sequence(student, rng):
     """긴 시퀀스(T=40, B=2)에서도 torch.nn.LSTM과 같아야 합니다."""
     layer, weights = _layer("lstm", 9)
@@ -195,3 +197,93 @@ def test_lstm_forward_long_sequence(student, rng):
         want, _ = layer(x)
     output, _, _ = _forward(student, x, torch.zeros(2, H), torch.zeros(2, H), weights)
     assert_close(output, want, atol=1e-5, hint="긴 시퀀스에서 출력이 다릅니다. 시점 0부터 T-1까지 순서대로, 상태를 넘기며 계산합니다.")
+
+
+# ---------------------------------------------------------------- gradients and dtypes (torch equivalence)
+def _vjp(student, name, inputs, cotangent):
+    """Vector-Jacobian product of the student's function, computed in the worker (testkit GradProbe).
+
+    Returns (flattened outputs, gradients of the inputs)."""
+    probe = student.value("torch").nn.Identity()(GradProbe())
+    flat_cotangent = [c for part in cotangent for c in (part if isinstance(part, tuple) else (part,))] \
+        if isinstance(cotangent, tuple) else [cotangent]
+    return probe.vjp(student.value(name), list(inputs), flat_cotangent)
+
+
+def _module64(module, weights):
+    """A float64 copy of a torch module holding the given weights (its parameters become the leaves)."""
+    module = module.double()
+    with torch.no_grad():
+        for p, w in zip(module.parameters(), weights):
+            p.copy_(w)
+    return module
+
+
+def _leaves(rng, *shapes):
+    return [torch.tensor(rng.standard_normal(s)).requires_grad_(True) for s in shapes]
+
+
+def _check_grads(got, leaves, params, hint, atol=1e-9):
+    want = [t.grad for t in leaves] + [p.grad for p in params]
+    expect(isinstance(got, (tuple, list)) and len(got) == len(want), hint)
+    for g, w in zip(got, want):
+        assert_close(g, w, atol=atol, hint=hint)
+
+
+@pytest.mark.cell("test_rnn_cell")
+@pytest.mark.points(3)
+def test_rnn_cell_gradients_and_dtype_match_torch(student, rng):
+    """float64 입력에서 rnn_cell의 결과 dtype과 모든 입력·가중치에 대한 기울기가 torch.nn.RNNCell과 같은지 확인합니다."""
+    _, weights = _layer("rnn", 11)
+    cell = _module64(torch.nn.RNNCell(I, H), weights)
+    x, h = _leaves(rng, (B, I), (B, H))
+    cotangent = torch.tensor(rng.standard_normal((B, H)))
+    (cell(x, h) * cotangent).sum().backward()   # a scalar: backward(tensor) imports sympy (seconds)
+    params = list(cell.parameters())
+    out, grads = _vjp(student, "rnn_cell", [x.detach(), h.detach()] + [p.detach() for p in params], cotangent)
+    expect(len(out) == 1 and torch.as_tensor(out[0]).dtype == torch.float64,
+           "float64 입력에서 rnn_cell의 결과가 float64가 아닙니다. 입력과 같은 dtype으로 계산하세요.")
+    _check_grads(grads, [x, h], params,
+                 "rnn_cell의 기울기가 torch와 다릅니다. 계산 그래프를 끊지 않도록 (.detach(), .data, numpy 없이) "
+                 "텐서 연산으로만 계산하세요.")
+
+
+@pytest.mark.cell("test_lstm_cell")
+@pytest.mark.points(4)
+def test_lstm_cell_gradients_and_dtype_match_torch(student, rng):
+    """float64 입력에서 lstm_cell의 (h, c) dtype과 x, h, c, 가중치에 대한 기울기가 torch.nn.LSTMCell과 같은지 확인합니다."""
+    _, weights = _layer("lstm", 12)
+    cell = _module64(torch.nn.LSTMCell(I, H), weights)
+    x, h, c = _leaves(rng, (B, I), (B, H), (B, H))
+    cotangent = (torch.tensor(rng.standard_normal((B, H))), torch.tensor(rng.standard_normal((B, H))))
+    sum((o * g).sum() for o, g in zip(cell(x, (h, c)), cotangent)).backward()
+    params = list(cell.parameters())
+    out, grads = _vjp(student, "lstm_cell", [x.detach(), h.detach(), c.detach()] + [p.detach() for p in params],
+                      cotangent)
+    expect(len(out) == 2 and all(torch.as_tensor(o).dtype == torch.float64 for o in out),
+           "float64 입력에서 lstm_cell의 결과가 float64가 아닙니다. 입력과 같은 dtype으로 계산하세요.")
+    _check_grads(grads, [x, h, c], params,
+                 "lstm_cell의 기울기가 torch와 다릅니다. 계산 그래프를 끊지 않도록 (.detach(), .data, numpy 없이) "
+                 "텐서 연산으로만 계산하세요.")
+
+
+@pytest.mark.cell("test_lstm_forward")
+@pytest.mark.points(4)
+def test_lstm_forward_gradients_and_dtype_match_torch(student, rng):
+    """float64에서 lstm_forward의 결과 dtype과, 출력에서 x, h0, c0, 가중치로 가는 기울기가 torch.nn.LSTM과 같은지 확인합니다."""
+    layer, weights = _layer("lstm", 13)
+    layer = _module64(layer, weights)
+    x, h0, c0 = _leaves(rng, (B, T, I), (B, H), (B, H))
+    cotangent = (torch.tensor(rng.standard_normal((B, T, H))),
+                 (torch.tensor(rng.standard_normal((B, H))), torch.tensor(rng.standard_normal((B, H)))))
+    output, (h_n, c_n) = layer(x, (h0[None], c0[None]))
+    sum((o * g).sum() for o, g in zip([output, h_n[0], c_n[0]], [cotangent[0], *cotangent[1]])).backward()
+    params = list(layer.parameters())
+    out, grads = _vjp(student, "lstm_forward",
+                      [x.detach(), h0.detach(), c0.detach()] + [p.detach() for p in params], cotangent)
+    expect(len(out) == 3 and torch.as_tensor(out[0]).dtype == torch.float64,
+           "float64 입력에서 lstm_forward의 output이 float64가 아닙니다. 출력 텐서를 미리 만든다면 "
+           "x와 같은 dtype으로 만드세요.")
+    _check_grads(grads, [x, h0, c0], params,
+                 "lstm_forward의 기울기가 torch와 다릅니다. 시점 사이에서 (h, c)를 detach하지 말고 그대로 "
+                 "넘기세요 (잘린 역전파의 detach는 학습 루프에서 조각 사이에만 합니다).", atol=1e-8)

@@ -1,4 +1,5 @@
-"""Buggy variants of solutions/03_transformer_bert_gpt.py: every BUG_CATALOG "BERT vs GPT" row, and RNN/LSTM rows 7-8 through the GPT shift and loss.
+"""Buggy variants of solutions/03_transformer_bert_gpt.py: every BUG_CATALOG "BERT vs GPT" row, RNN/LSTM rows 7-8 through the GPT shift and loss, and
+cross-attention / encoder-decoder mask slips.
 
 Each entry is a list of (old, new) text edits to a reference definition (grader/mutants.py).
 """
@@ -90,9 +91,84 @@ MUTANTS = {
              '    return -picked[keep].mean()'),
         ],
     },
+    # extra (encoder-decoder): cross-attention mask polarity inverted (padding kept, real tokens hidden)
+    'bert-gpt-x-cross-mask-inverted': {
+        'cross_attention': [('scores.masked_fill(~source_mask[:, None, :], float("-inf"))',
+                             'scores.masked_fill(source_mask[:, None, :], float("-inf"))')],
+    },
+    # extra (encoder-decoder): the first sentence's source mask used for the whole batch
+    'bert-gpt-x-cross-mask-first-example': {
+        'cross_attention': [('scores.masked_fill(~source_mask[:, None, :], float("-inf"))',
+                             'scores.masked_fill(~source_mask[:1, None, :], float("-inf"))')],
+    },
+    # extra (encoder-decoder): masked scores set to 0 instead of -inf
+    'bert-gpt-x-cross-mask-zero': {
+        'cross_attention': [('scores.masked_fill(~source_mask[:, None, :], float("-inf"))',
+                             'scores.masked_fill(~source_mask[:, None, :], 0.0)')],
+    },
+    # extra (encoder-decoder): scaled by the value size d_v instead of the key size d_k
+    'bert-gpt-x-cross-scale-by-dv': {
+        'cross_attention': [('/ math.sqrt(q.shape[-1])', '/ math.sqrt(v.shape[-1])')],
+    },
+    # extra (encoder-decoder): softmax over the query axis
+    'bert-gpt-x-cross-softmax-query-axis': {
+        'cross_attention': [('weights = torch.softmax(scores, dim=-1)', 'weights = torch.softmax(scores, dim=-2)')],
+    },
+    # extra (encoder-decoder): values taken from the decoder
+    'bert-gpt-x-cross-values-from-decoder': {
+        'cross_attention': [('v = encoder_states @ W_v.T', 'v = encoder_states[:, :1] @ W_v.T')],
+    },
+    # extra (encoder-decoder): cross-attention leaves the graph (values right, no gradient)
+    'bert-gpt-x-cross-detached': {
+        'cross_attention': [('return weights @ v, weights', 'return (weights @ v).detach(), weights.detach()')],
+    },
+    # extra (encoder-decoder): the cross mask also hides the "future" source positions
+    'bert-gpt-x-cross-mask-causal': {
+        'encoder_decoder_masks': [('"cross": source_keys[:, None, :].expand(-1, t_target, -1).clone(),',
+                                   '"cross": source_keys[:, None, :].expand(-1, t_target, -1)\n'
+                                   '                 & torch.tril(torch.ones(t_target, t_source, dtype=torch.bool)),')],
+    },
+    # extra (encoder-decoder): the cross mask built from the target lengths
+    'bert-gpt-x-cross-mask-target-lengths': {
+        'encoder_decoder_masks': [('source_keys = padding_mask(source_lengths, t_source)',
+                                   'source_keys = padding_mask([min(n, t_source) for n in target_lengths], t_source)')],
+    },
+    # extra (encoder-decoder): the decoder's self-attention without the causal mask
+    'bert-gpt-x-decoder-not-causal': {
+        'encoder_decoder_masks': [('"decoder": attention_mask(target_lengths, t_target, causal=True),',
+                                   '"decoder": attention_mask(target_lengths, t_target, causal=False),')],
+    },
+    # extra (encoder-decoder): the encoder's self-attention made causal
+    'bert-gpt-x-encoder-causal': {
+        'encoder_decoder_masks': [('"encoder": attention_mask(source_lengths, t_source, causal=False),',
+                                   '"encoder": attention_mask(source_lengths, t_source, causal=True),')],
+    },
+    # extra: labels read back from the inputs (a natural [MASK] id becomes a label)
+    'bert-gpt-x-labels-from-inputs': {
+        'mask_tokens': [('    inputs[randomized] = random_tokens[randomized]\n    return inputs, labels',
+                         '    inputs[randomized] = random_tokens[randomized]\n'
+                         '    labels = torch.where((inputs == mask_token_id) | selected, input_ids, IGNORE_INDEX)\n'
+                         '    return inputs, labels')],
+    },
+    # extra: the caller's input_ids modified (labels built on the same tensor)
+    'bert-gpt-x-shift-in-place': {
+        'shift_for_causal_lm': [('    labels = input_ids[:, 1:].clone()', '    labels = input_ids[:, 1:]')],
+    },
+    # extra: mask_tokens replaces tokens in the caller's tensor
+    'bert-gpt-x-mask-in-place': {
+        'mask_tokens': [('    inputs = input_ids.clone()\n', '    inputs = input_ids\n')],
+    },
+    # extra: the loss computed through .item() (right value, no gradient)
+    'bert-gpt-x-loss-detached': {
+        'lm_loss': [('    return F.cross_entropy(logits.reshape(-1, vocab_size), labels.reshape(-1),\n'
+                     '                           ignore_index=IGNORE_INDEX)',
+                     '    return torch.tensor(F.cross_entropy(logits.reshape(-1, vocab_size), labels.reshape(-1),\n'
+                     '                                        ignore_index=IGNORE_INDEX).item())')],
+    },
 }
 
 # Realistic buggy submissions for the demo (mutants of different definitions).
 SAMPLES = {
     'buggy-specials-and-padding-loss': ['bert-gpt-3-specials-eligible', 'bert-gpt-8-padding-in-loss'],
+    'buggy-cross-attention-mask': ['bert-gpt-x-cross-mask-first-example', 'bert-gpt-x-cross-mask-causal'],
 }

@@ -1,4 +1,5 @@
-"""Hidden suite for 03_transformer_bert_gpt (100 points)."""
+"""Hidden suite for 03_transformer_bert_gpt, part 1: masks, BERT masking, GPT shift and loss.
+Part 2 (cross-attention and the encoder-decoder masks) is test_encoder_decoder.py."""
 import math
 
 import numpy as np
@@ -8,6 +9,7 @@ import torch.nn.functional as F
 
 from grader.checks import assert_close, expect
 from grader.worker.testkit import TorchGenerator
+from grader.worker.testkit_torch import GradProbe
 
 CLS, SEP, PAD, UNK, MASK = 1, 2, 0, 3, 4
 SPECIALS = [PAD, CLS, SEP, UNK]
@@ -29,7 +31,7 @@ def _ints(value):
 
 # ---------------------------------------------------------------- masks
 @pytest.mark.cell("test_causal_mask")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_causal_mask_values(student):
     """causal_mask(t)[i, j]는 j <= i일 때만 True여야 합니다 (자기 자신은 보고, 미래는 가림)."""
     got = _bools(student.causal_mask(7), (7, 7), "causal_mask")
@@ -40,7 +42,7 @@ def test_causal_mask_values(student):
 
 
 @pytest.mark.cell("test_causal_mask")
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_causal_mask_size_one(student):
     """t = 1이면 [[True]]여야 합니다."""
     got = _bools(student.causal_mask(1), (1, 1), "causal_mask")
@@ -48,7 +50,7 @@ def test_causal_mask_size_one(student):
 
 
 @pytest.mark.cell("test_padding_mask")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_padding_mask_from_list(student):
     """padding_mask는 실제 토큰 위치(j < 길이)에서만 True인 (B, t) 텐서여야 합니다."""
     lengths = [3, 6, 1, 4]
@@ -59,7 +61,7 @@ def test_padding_mask_from_list(student):
 
 
 @pytest.mark.cell("test_padding_mask")
-@pytest.mark.points(4)
+@pytest.mark.points(2)
 def test_padding_mask_from_tensor(student):
     """길이를 정수 텐서로 줘도 같아야 하고, 패딩이 없는 행과 빈 행도 맞아야 합니다."""
     lengths = torch.tensor([5, 0, 2])
@@ -79,7 +81,7 @@ def _attention_matches(got, lengths, t, causal):
 
 
 @pytest.mark.cell("test_attention_mask")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_bidirectional_sees_future(student):
     """BERT(causal=False): 각 위치는 패딩이 아닌 모든 위치(미래 포함)를 볼 수 있어야 합니다."""
     lengths = [5, 3, 7]
@@ -91,7 +93,7 @@ def test_bidirectional_sees_future(student):
 
 
 @pytest.mark.cell("test_attention_mask")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_causal_attention_hides_future_and_padding(student):
     """GPT(causal=True): 미래와 패딩을 모두 가려야 합니다."""
     lengths = [5, 3, 7]
@@ -128,7 +130,7 @@ MLM = pytest.mark.cell("test_mask_tokens")
 
 
 @MLM
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_mlm_labels(student):
     """labels는 고른 위치에서 원래 id, 나머지는 정확히 -100이어야 하고, 고르지 않은 입력은 그대로여야 합니다."""
     ids = _batch(60, 33, 1)
@@ -144,7 +146,7 @@ def test_mlm_labels(student):
 
 
 @MLM
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_mlm_never_masks_specials(student):
     """[CLS]/[SEP]/[PAD] 같은 특수 토큰은 (확률을 크게 해도) 고르지 않는지 확인합니다."""
     ids = _batch(50, 40, 2)
@@ -157,7 +159,7 @@ def test_mlm_never_masks_specials(student):
 
 
 @MLM
-@pytest.mark.points(8)
+@pytest.mark.points(5)
 def test_mlm_rate_is_per_token(student):
     """각 토큰을 독립적으로 15 % 확률로 골라야 합니다: 평균 ±0.005, 문장별 개수의 분산도 이항분포(±20 %)."""
     ids = _batch(1000, 100, 3)                       # ~ 73k eligible tokens
@@ -176,7 +178,7 @@ def test_mlm_rate_is_per_token(student):
 
 
 @MLM
-@pytest.mark.points(10)
+@pytest.mark.points(7)
 def test_mlm_80_10_10(student):
     """고른 토큰 중 80 %는 [MASK], 10 %는 무작위 토큰, 10 %는 그대로여야 합니다 (각각 ±0.02, ±0.015)."""
     ids = _batch(400, 250, 4)
@@ -197,7 +199,7 @@ def test_mlm_80_10_10(student):
 
 
 @MLM
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_mlm_uses_the_generator(student):
     """같은 시드의 generator면 같은 결과, 다른 시드면 다른 결과여야 합니다."""
     ids = _batch(20, 30, 5)
@@ -209,7 +211,7 @@ def test_mlm_uses_the_generator(student):
 
 # ---------------------------------------------------------------- GPT shift and loss
 @pytest.mark.cell("test_shift_for_causal_lm")
-@pytest.mark.points(8)
+@pytest.mark.points(5)
 def test_shift_inputs_and_labels(student):
     """inputs = ids[:, :-1], labels = ids[:, 1:]이어야 합니다 (위치 t의 정답은 다음 토큰)."""
     ids = torch.arange(10, 10 + 3 * 8).reshape(3, 8)
@@ -224,7 +226,7 @@ def test_shift_inputs_and_labels(student):
 
 
 @pytest.mark.cell("test_shift_for_causal_lm")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_shift_pad_becomes_ignore(student):
     """labels의 패딩만 -100이 되고, inputs의 패딩과 다른 토큰은 그대로여야 합니다."""
     ids = torch.tensor([[5, 6, 7, 9, 9, 9], [5, 8, 8, 8, 8, 7], [5, 9, 9, 9, 9, 9]])
@@ -247,7 +249,7 @@ def _loss_case(rng, b=3, t=5, v=7):
 
 
 @LOSS
-@pytest.mark.points(8)
+@pytest.mark.points(5)
 def test_lm_loss_matches_cross_entropy(student, rng):
     """-100을 뺀 위치들의 교차 엔트로피 평균이어야 합니다 ((B, T, V) 로짓, 어휘 축은 마지막)."""
     logits, labels = _loss_case(rng)
@@ -257,7 +259,7 @@ def test_lm_loss_matches_cross_entropy(student, rng):
 
 
 @LOSS
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_loss_ignores_padding(student, rng):
     """뒤에 패딩(정답 -100)을 더 붙여도 손실이 그대로여야 합니다."""
     logits, labels = _loss_case(rng, b=2, t=6, v=9)
@@ -269,9 +271,64 @@ def test_loss_ignores_padding(student, rng):
 
 
 @LOSS
-@pytest.mark.points(4)
+@pytest.mark.points(2)
 def test_uniform_logits_give_log_vocab(student):
     """모든 로짓이 같으면 손실은 ln V여야 합니다."""
     labels = torch.tensor([[1, 4, -100, 0], [-100, 2, 3, 10]])
     assert_close(student.lm_loss(torch.zeros(2, 4, 11), labels), math.log(11), atol=1e-5,
                  hint="균등한 로짓에서 손실이 ln V가 아닙니다. 자연로그 기반 교차 엔트로피인지 확인하세요.")
+
+
+# ---------------------------------------------------------------- inputs untouched, sentinels as data, torch equivalence
+@MLM
+@pytest.mark.points(2)
+def test_mask_tokens_leaves_the_input_ids(student):
+    """mask_tokens가 호출한 쪽의 input_ids를 바꾸지 않는지 확인합니다."""
+    ids = _batch(8, 20, 6)
+    _, args, _ = student.call_with_args("mask_tokens", ids, MASK, VOCAB, SPECIALS, TorchGenerator(21),
+                                        mlm_probability=0.5)
+    expect(np.array_equal(_ints(args[0]), ids.numpy()),
+           "input_ids가 바뀌었습니다. inputs와 labels는 input_ids.clone()으로 만든 복사본에서 바꾸세요.")
+
+
+@MLM
+@pytest.mark.points(3)
+def test_mask_token_id_that_also_occurs_as_data(student):
+    """글에 원래 [MASK] id가 들어 있어도 그 위치가 다른 토큰처럼 15 %만 선택되는지 확인합니다 (±0.05)."""
+    ids = _batch(300, 40, 7)
+    natural = torch.rand(ids.shape, generator=torch.Generator().manual_seed(3)) < 0.2
+    ids[natural & ~torch.isin(ids, torch.tensor(SPECIALS))] = MASK
+    before = ids.numpy() == MASK
+    _, labels = _mask(student, ids, 22)
+    rate = (labels[before] != -100).mean()
+    expect(abs(rate - 0.15) < 0.05,
+           "원래 [MASK] id였던 위치의 정답이 이상합니다. 고른 위치는 inputs를 보고 짐작하지 말고, 고를 때 만든 "
+           "선택 마스크로 labels를 정하세요.")
+
+
+@pytest.mark.cell("test_shift_for_causal_lm")
+@pytest.mark.points(1)
+def test_shift_leaves_the_input_ids(student):
+    """shift_for_causal_lm이 호출한 쪽의 input_ids를 바꾸지 않는지 확인합니다 (패딩을 -100으로 바꿀 때도)."""
+    ids = torch.tensor([[5, 6, 0, 0], [7, 8, 9, 0]])
+    _, args, _ = student.call_with_args("shift_for_causal_lm", ids, 0)
+    expect(np.array_equal(_ints(args[0]), [[5, 6, 0, 0], [7, 8, 9, 0]]),
+           "input_ids가 바뀌었습니다. labels는 복사본(clone)에서 -100으로 바꾸세요.")
+
+
+@LOSS
+@pytest.mark.points(2)
+def test_lm_loss_gradient_and_dtype_match_cross_entropy(student, rng):
+    """float64 로짓에서 손실의 dtype과 로짓에 대한 기울기가 F.cross_entropy(ignore_index=-100)와 같은지 확인합니다."""
+    logits, labels = _loss_case(rng, b=2, t=5, v=6)
+    logits = logits.double()
+    value = student.lm_loss(logits, labels)
+    expect(torch.as_tensor(value).dtype == torch.float64,
+           "float64 로짓에서 손실이 float64가 아닙니다. 로짓의 연산으로 계산하세요.")
+    probe = student.value("torch").nn.Identity()(GradProbe())
+    _, grads = probe.vjp(student.value("lm_loss"), [logits, labels], [torch.tensor(1.0, dtype=torch.float64)])
+    leaf = logits.clone().requires_grad_(True)
+    F.cross_entropy(leaf.reshape(-1, 6), labels.reshape(-1), ignore_index=-100).backward()
+    assert_close(grads[0], leaf.grad, atol=1e-9,
+                 hint="로짓에 대한 기울기가 F.cross_entropy와 다릅니다. 손실이 계산 그래프에서 떨어지지 않게 "
+                      "(.item(), .detach(), numpy 없이) 텐서 연산으로만 계산하세요.")

@@ -28,7 +28,7 @@ def fit_power_law(x, y):
     # Scaling row 1: semi-log fit (ln y against x, not ln x)
     'scaling-1-fit-semilog': {
         'fit_power_law': [
-            ('log_x = np.log(np.asarray(x, dtype=float))', 'log_x = np.asarray(x, dtype=float)'),
+            ('b, log_a = np.polyfit(np.log(x), np.log(y), 1)', 'b, log_a = np.polyfit(x, np.log(y), 1)'),
         ],
     },
     # Scaling row 2: FLOPs per token wrong (2·N·D, forward pass only)
@@ -91,9 +91,50 @@ def fit_power_law(x, y):
              '    final_norm = 0'),
         ],
     },
+    # extra: power-law inputs not checked (a zero gives -inf, lengths are not compared)
+    'scaling-x-fit-no-validation': {
+        'fit_power_law': [('    if np.any(x <= 0) or np.any(y <= 0):\n'
+                           '        raise ValueError("거듭제곱 법칙은 양수에만 맞출 수 있습니다 (0 이하의 값에는 로그가 없습니다).")\n', '')],
+    },
+    # extra: k larger than the examples repeats the last one
+    'scaling-x-k-pads-with-last-example': {
+        'few_shot_prompt': [('in examples[:k])', 'in [examples[min(i, len(examples) - 1)] for i in range(k)])')],
+    },
+    # extra: an empty first line skipped (the second line taken as the answer)
+    'scaling-5-skips-empty-first-line': {
+        'parse_answer': [(r'first_line = completion.split("\n")[0].strip()',
+                          r'first_line = completion.strip().split("\n")[0].strip()')],
+    },
+    # extra: IsoFLOP parabola fitted in N instead of ln N
+    'scaling-x-isoflop-linear-n': {
+        'isoflop_minimum': [('x = np.log(np.asarray(n_params, dtype=float))', 'x = np.asarray(n_params, dtype=float)'),
+                            ('return float(math.exp(x_best))', 'return float(x_best)')],
+    },
+    # extra: vertex without the factor 2
+    'scaling-x-isoflop-vertex-factor': {
+        'isoflop_minimum': [('x_best = -c1 / (2 * c2)', 'x_best = -c1 / c2')],
+    },
+    # extra: the lowest measured point instead of the parabola's vertex
+    'scaling-x-isoflop-lowest-point': {
+        'isoflop_minimum': [('    x_best = -c1 / (2 * c2)\n', '    x_best = x[np.argmin(y)]\n')],
+    },
+    # extra: the vertex clipped to the measured range
+    'scaling-x-isoflop-clipped': {
+        'isoflop_minimum': [('    x_best = -c1 / (2 * c2)\n', '    x_best = min(max(-c1 / (2 * c2), x.min()), x.max())\n')],
+    },
+    # extra: no error for a curve without a minimum
+    'scaling-x-isoflop-no-concavity-check': {
+        'isoflop_minimum': [('    if c2 <= 0:\n        raise ValueError("맞춘 포물선이 위로 볼록해서 최솟값이 없습니다 (c₂ ≤ 0).")\n', '')],
+    },
+    # extra: the caller's float array turned into logarithms in place (np.asarray returns the same array)
+    'scaling-x-isoflop-in-place': {
+        'isoflop_minimum': [('x = np.log(np.asarray(n_params, dtype=float))',
+                             'x = np.asarray(n_params, dtype=float)\n    np.log(x, out=x)')],
+    },
 }
 
 # Realistic buggy submissions for the demo (mutants of different definitions).
 SAMPLES = {
     'buggy-linear-fit-last-line': ['scaling-1-fit-semilog', 'scaling-5-last-line'],
+    'buggy-isoflop-lowest-point': ['scaling-x-isoflop-lowest-point', 'scaling-3-forgot-six'],
 }

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader.checks import assert_close, assert_equal, expect
+from grader.checks import assert_close, assert_equal, expect, student_raises
 
 
 def _pair(value, name):
@@ -12,7 +12,7 @@ def _pair(value, name):
 
 # ---------------------------------------------------------------- parameter count
 @pytest.mark.cell("test_gpt_params")
-@pytest.mark.points(8)
+@pytest.mark.points(5)
 def test_gpt3_175b(student):
     """GPT-3 175B 설정(96층, d=12288, V=50257, 문맥 2048)의 파라미터 수가 정확해야 합니다 (≈ 1,750억)."""
     got = student.gpt_params(96, 12288, 50257, 2048)
@@ -22,7 +22,7 @@ def test_gpt3_175b(student):
 
 
 @pytest.mark.cell("test_gpt_params")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_gpt2_small(student):
     """GPT-2 small(12층, d=768, V=50257, 문맥 1024)은 124,439,808개여야 합니다."""
     assert_close(student.gpt_params(12, 768, 50257, 1024), 124_439_808, atol=0.5,
@@ -30,7 +30,7 @@ def test_gpt2_small(student):
 
 
 @pytest.mark.cell("test_gpt_params")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_small_config(student, ref):
     """작은 설정에서도 각 항(층, 임베딩, 마지막 LayerNorm)이 정확해야 합니다."""
     for config in [(3, 16, 50, 7), (1, 4, 9, 2), (0, 6, 5, 3)]:
@@ -41,7 +41,7 @@ def test_small_config(student, ref):
 
 # ---------------------------------------------------------------- training FLOPs
 @pytest.mark.cell("test_training_flops")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_training_flops_published(student):
     """GPT-3(1,750억 파라미터, 3,000억 토큰)와 Chinchilla(700억, 1.4조)의 학습 연산량 6·N·D."""
     assert_close(student.training_flops(175e9, 300e9), 3.15e23, rtol=1e-9,
@@ -51,7 +51,7 @@ def test_training_flops_published(student):
 
 
 @pytest.mark.cell("test_training_flops")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_training_flops_small(student):
     """작은 정수에서도 6·N·D여야 합니다."""
     assert_close(student.training_flops(3, 5), 90, rtol=1e-12, hint="6·N·D를 확인하세요 (예: N=3, D=5이면 90).")
@@ -59,7 +59,7 @@ def test_training_flops_small(student):
 
 # ---------------------------------------------------------------- power-law fit
 @pytest.mark.cell("test_fit_power_law")
-@pytest.mark.points(10)
+@pytest.mark.points(6)
 def test_fit_power_law_exact(student):
     """잡음 없는 L = 3·N^-0.076에서 a = 3, b = -0.076을 정확히 되찾아야 합니다."""
     n = np.logspace(6, 11, 9)
@@ -69,7 +69,7 @@ def test_fit_power_law_exact(student):
 
 
 @pytest.mark.cell("test_fit_power_law")
-@pytest.mark.points(12)
+@pytest.mark.points(8)
 def test_fit_power_law_noisy_in_log_space(student, ref, rng):
     """잡음이 있는 데이터에서는 로그-로그 공간의 최소제곱 해와 같아야 합니다."""
     for scale, exponent in [(3.0, -0.076), (0.5, 0.7)]:
@@ -83,7 +83,7 @@ def test_fit_power_law_noisy_in_log_space(student, ref, rng):
 
 # ---------------------------------------------------------------- Chinchilla
 @pytest.mark.cell("test_chinchilla_optimal")
-@pytest.mark.points(10)
+@pytest.mark.points(7)
 def test_chinchilla_published(student):
     """Chinchilla의 연산량(6 · 700억 · 1.4조)에서는 N = 700억, D = 1.4조여야 합니다."""
     n, d = _pair(student.chinchilla_optimal(5.88e23), "chinchilla_optimal")
@@ -92,7 +92,7 @@ def test_chinchilla_published(student):
 
 
 @pytest.mark.cell("test_chinchilla_optimal")
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_chinchilla_invariants(student, rng):
     """어떤 연산량에서도 D = 20·N이고 6·N·D = C여야 합니다."""
     for compute in 10 ** rng.uniform(15, 26, 4):
@@ -106,7 +106,7 @@ EXAMPLES = [("2 + 3 = ?", "5"), ("한국의 수도는?", "서울"), ("7 × 6 = ?
 
 
 @pytest.mark.cell("test_few_shot_prompt")
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_few_shot_prompt_exact(student):
     """k개 예시를 앞에서부터 순서대로, 정해진 형식으로 넣고 질문을 붙여야 합니다."""
     got = student.few_shot_prompt(EXAMPLES, "프랑스의 수도는?", 2)
@@ -118,7 +118,7 @@ def test_few_shot_prompt_exact(student):
 
 
 @pytest.mark.cell("test_few_shot_prompt")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_zero_shot(student):
     """k = 0이면 예시 없이 질문만 있어야 합니다."""
     assert_equal(student.few_shot_prompt(EXAMPLES, "1 + 1 = ?", 0), "Q: 1 + 1 = ?\nA:",
@@ -126,7 +126,7 @@ def test_zero_shot(student):
 
 
 @pytest.mark.cell("test_few_shot_prompt")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_few_shot_all_examples(student, ref):
     """k가 예시 수와 같으면 예시를 모두 순서대로 넣고, 질문은 맨 끝에만 넣는지 확인합니다."""
     got = student.few_shot_prompt(EXAMPLES, "8 - 3 = ?", 4)
@@ -138,7 +138,7 @@ def test_few_shot_all_examples(student, ref):
 
 # ---------------------------------------------------------------- answer parsing
 @pytest.mark.cell("test_parse_answer")
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_parse_answer_first_line(student):
     """모델이 다음 예시를 지어내도 첫 줄만 답으로 꺼내야 합니다."""
     assert_equal(student.parse_answer(" 72\nQ: 9 × 9 = ?\nA: 81"), "72",
@@ -148,15 +148,114 @@ def test_parse_answer_first_line(student):
 
 
 @pytest.mark.cell("test_parse_answer")
-@pytest.mark.points(4)
+@pytest.mark.points(2)
 def test_parse_answer_strips(student):
     """첫 줄의 앞뒤 공백을 떼야 합니다."""
     assert_equal(student.parse_answer("   H2O  \t"), "H2O", hint="첫 줄의 앞뒤 공백을 strip()으로 떼세요.")
 
 
 @pytest.mark.cell("test_parse_answer")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_parse_answer_empty_is_none(student):
     """답이 비어 있으면 빈 문자열이 아니라 None이어야 합니다."""
     expect(student.parse_answer("") is None and student.parse_answer("   ") is None,
            "비어 있는 답은 None으로 돌려주세요 (빈 문자열이 아니라).")
+
+
+# ---------------------------------------------------------------- input checks and edges the notebook states
+@pytest.mark.cell("test_fit_power_law")
+@pytest.mark.points(4)
+def test_fit_power_law_rejects_what_has_no_logarithm(student):
+    """길이가 다른 x, y, 점 하나, 0이나 음수가 있는 입력에 ValueError가 나는지 확인합니다."""
+    for x, y in [([1.0, 10.0, 100.0], [3.0, 2.0]), ([5.0], [1.0]), ([1.0, 10.0, 100.0], [2.0, 1.0, 0.0]),
+                 ([0.0, 10.0, 100.0], [3.0, 2.0, 1.0]), ([1.0, -10.0, 100.0], [3.0, 2.0, 1.0])]:
+        with student_raises(ValueError, hint="길이가 다르거나, 점이 2개보다 적거나, 0 이하의 값이 있으면 ValueError를 "
+                                             "내세요 (로그를 취할 수 없습니다)."):
+            student.fit_power_law(x, y)
+
+
+@pytest.mark.cell("test_fit_power_law")
+@pytest.mark.points(2)
+def test_fit_power_law_takes_integer_lists_and_leaves_them(student):
+    """파이썬 정수 리스트(큰 정수 포함)를 받아도 맞추고, 호출한 쪽의 리스트를 바꾸지 않는지 확인합니다."""
+    x = [10 ** k for k in range(3, 13, 2)]
+    y = [7 * v ** 2 for v in x]
+    got, args, _ = student.call_with_args("fit_power_law", x, y)
+    assert_close(_pair(got, "fit_power_law"), (7.0, 2.0), rtol=1e-6,
+                 hint="정수 리스트에서 y = 7·x² 의 (7, 2)를 되찾지 못했습니다. float 배열로 바꾼 뒤 로그를 취하세요.")
+    expect(list(args[0]) == x and list(args[1]) == y, "입력 리스트가 바뀌었습니다. 새 배열을 만들어 쓰세요.")
+
+
+@pytest.mark.cell("test_few_shot_prompt")
+@pytest.mark.points(2)
+def test_few_shot_k_larger_than_examples(student):
+    """k가 예시 수보다 크면 예시를 모두 넣는지 확인합니다."""
+    got = student.few_shot_prompt(EXAMPLES[:2], "1 + 1 = ?", 10)
+    assert_equal(got, "Q: 2 + 3 = ?\nA: 5\n\nQ: 한국의 수도는?\nA: 서울\n\nQ: 1 + 1 = ?\nA:",
+                 hint="k가 예시 수보다 크면 있는 예시를 모두 순서대로 넣으세요.")
+
+
+@pytest.mark.cell("test_parse_answer")
+@pytest.mark.points(3)
+def test_parse_answer_empty_first_line(student):
+    """완성문이 줄바꿈으로 시작해 첫 줄이 비어 있으면 둘째 줄이 아니라 None인지 확인합니다."""
+    expect(student.parse_answer("\n파리\nQ: 다음") is None and student.parse_answer("  \n 42") is None,
+           "첫 줄이 비어 있으면 답을 못 꺼낸 것입니다 (None). 둘째 줄로 넘어가지 마세요.")
+
+
+# ---------------------------------------------------------------- IsoFLOP minimum
+ISO = pytest.mark.cell("test_isoflop_minimum")
+
+
+@ISO
+@pytest.mark.points(5)
+def test_isoflop_minimum_of_an_exact_parabola(student):
+    """고르지 않은 간격의 점이 L = 0.3·(ln N − ln 2·10⁴)² + 3.5 위에 있으면 (2·10⁴, 3.5)를 찾는지 확인합니다."""
+    n = np.array([3e3, 7e3, 2.5e4, 9e4, 4e5])
+    loss = 0.3 * (np.log(n) - np.log(2e4)) ** 2 + 3.5
+    assert_close(_pair(student.isoflop_minimum(n, loss), "isoflop_minimum"), (2e4, 3.5), rtol=1e-6,
+                 hint="최솟값이 다릅니다. x = ln N에 포물선을 맞추고 꼭짓점 x* = -c₁/(2c₂)에서 N = exp(x*), "
+                      "L = 그 점의 포물선 값을 돌려주세요 (측정한 점 중 가장 낮은 점이 아닙니다).")
+
+
+@ISO
+@pytest.mark.points(5)
+def test_isoflop_minimum_is_the_least_squares_vertex(student, ref, rng):
+    """잡음 있는 점 6개에서 ln N에 대한 최소제곱 포물선의 꼭짓점과 같은지 확인합니다 (정수 리스트 입력)."""
+    n = [2_000, 5_000, 11_000, 30_000, 80_000, 150_000]
+    loss = list(0.25 * (np.log(n) - np.log(25_000)) ** 2 + 4 + rng.normal(0, 0.02, 6))
+    assert_close(_pair(student.isoflop_minimum(n, loss), "isoflop_minimum"), ref.isoflop_minimum(n, loss),
+                 rtol=1e-6, hint="잡음이 있는 점에서 결과가 다릅니다. np.polyfit(np.log(N), L, 2)로 세 계수를 모두 "
+                                 "최소제곱으로 맞추세요.")
+
+
+@ISO
+@pytest.mark.points(3)
+def test_isoflop_minimum_may_lie_outside_the_points(student, ref):
+    """꼭짓점이 측정한 크기 범위 밖에 있어도 (외삽) 그대로 돌려주는지 확인합니다."""
+    n = np.array([1e4, 3e4, 1e5, 3e5])
+    loss = 0.2 * (np.log(n) - np.log(2e3)) ** 2 + 3.0
+    assert_close(_pair(student.isoflop_minimum(n, loss), "isoflop_minimum"), (2e3, 3.0), rtol=1e-6,
+                 hint="꼭짓점이 범위 밖이어도 가장자리 점으로 바꾸지 말고 포물선의 꼭짓점을 그대로 돌려주세요.")
+
+
+@ISO
+@pytest.mark.points(3)
+def test_isoflop_minimum_rejects_curves_without_a_minimum(student):
+    """점이 3개보다 적거나, 길이가 다르거나, 위로 볼록한 포물선이면 ValueError가 나는지 확인합니다."""
+    for n, loss in [([1e3, 1e4], [2.0, 1.0]), ([1e3, 1e4, 1e5], [2.0, 1.0]),
+                    ([1e3, 1e4, 1e5, 1e6], [1.0, 2.0, 2.1, 1.2])]:
+        with student_raises(ValueError, hint="점이 3개보다 적거나 길이가 다르거나, 맞춘 포물선이 위로 볼록(c₂ ≤ 0)해서 "
+                                             "최솟값이 없으면 ValueError를 내세요."):
+            student.isoflop_minimum(n, loss)
+
+
+@ISO
+@pytest.mark.points(2)
+def test_isoflop_minimum_leaves_the_inputs(student):
+    """호출한 쪽의 numpy 배열을 바꾸지 않는지 확인합니다."""
+    n = np.array([1e3, 1e4, 1e5])
+    loss = np.array([5.0, 4.0, 4.5])
+    _, args, _ = student.call_with_args("isoflop_minimum", n, loss)
+    expect(np.array_equal(np.asarray(args[0]), [1e3, 1e4, 1e5]) and np.array_equal(np.asarray(args[1]), [5.0, 4.0, 4.5]),
+           "입력 배열이 바뀌었습니다. 로그는 새 배열에 취하세요 (np.log(n), 제자리 연산 없이).")
