@@ -13,6 +13,16 @@ from grader.build import BEGIN, END
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"  # the CI artifacts
 
+# Debian's chromium (`make browser`), driven by Playwright over its pipe: no browser download.
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str | None:
+    return next((path for path in CHROMIUM_CANDIDATES if os.access(path, os.X_OK)), None)
+
 
 def filled_notebook(assignment, release: Path | None = None) -> nbformat.NotebookNode:
     """The release notebook (by default release/<id>/<id>.ipynb; or its copy in the student
