@@ -37,7 +37,6 @@ start; `clean` removes HUB_ROOT entirely. Standard library only.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
 import os
@@ -57,6 +56,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import passwords  # noqa: E402  (hub/passwords.py)
 
 DEFAULT_ROOT = Path(os.environ.get("HUB_ROOT", "/srv/llmc-hub"))
 PREFIX = "llmc-"
@@ -65,7 +67,6 @@ DEFAULT_PORT = 8000
 START_TIMEOUT_S = 300          # a loaded 2-core machine: the hub, its proxy, then the formgrader
 STOP_GRACE_S = 30
 NOBODY = 65534                 # the account a Python must work for (python_for_everyone)
-ITERATIONS = 200_000           # PBKDF2-SHA256 rounds of the password hashes (demo_authenticator.py)
 KEPT = ("venv", "proxy")       # what stop keeps for the next start (clean removes them)
 
 
@@ -364,11 +365,7 @@ def _free_port(preferred: int | None = None) -> int:
 
 def _passwords(layout: Layout, names: list[str]) -> dict[str, str]:
     plain = {name: secrets.token_urlsafe(9) for name in names}
-    hashes = {}
-    for name, password in plain.items():
-        salt = secrets.token_bytes(16)
-        digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, ITERATIONS).hex()
-        hashes[name] = {"salt": salt.hex(), "hash": digest, "iterations": ITERATIONS}
+    hashes = {name: passwords.entry(password) for name, password in plain.items()}
     for path, data in ((layout.passwords, hashes), (layout.demo_passwords, plain)):
         path.touch(mode=0o600)
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
@@ -579,7 +576,7 @@ def _start(layout: Layout, names: dict[str, list[str]], port: int | None) -> dic
                     *names["students"]], check=True, **{**_as(grader, layout.venv),
                                                          "cwd": str(course_dir)})
 
-    passwords = _passwords(layout, names["instructors"] + names["students"])
+    logins = _passwords(layout, names["instructors"] + names["students"])
     settings = {
         "course_id": course_id, "course_title": course_title, "state": str(layout.state),
         "venv": str(layout.venv), "proxy_command": str(proxy), "exchange": str(layout.exchange),
@@ -610,18 +607,18 @@ def _start(layout: Layout, names: dict[str, list[str]], port: int | None) -> dic
             raise HubError(f"the hub did not come up (log: {layout.log}):\n{tail}")
         time.sleep(0.5)
     did.append(f"started JupyterHub (PID {hub.pid}) on {settings['url']} (127.0.0.1 only)")
-    _report(settings, passwords, did)
+    _report(settings, logins, did)
     return settings
 
 
-def _report(settings: dict, passwords: dict[str, str], did: list[str]) -> None:
-    width = max(len(n) for n in passwords)
+def _report(settings: dict, logins: dict[str, str], did: list[str]) -> None:
+    width = max(len(n) for n in logins)
     lines = ["", *[f"- {line}" for line in did], "",
              f"{settings['course_title']} JupyterHub: {settings['url']}",
              f"formgrader (instructors): {settings['url']}/services/{settings['course_id']}/formgrader",
              "", "demo accounts (passwords are shown only now; root can read them again in "
                  f"{Path(settings['state']) / 'demo_passwords.json'}):"]
-    for name, password in passwords.items():
+    for name, password in logins.items():
         role = "instructor" if name in settings["instructors"] else "student"
         lines.append(f"  {name:<{width}}  {password}  ({role})")
     lines += ["", "stop it and remove the demo class: make hub-stop"]
