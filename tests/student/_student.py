@@ -24,6 +24,17 @@ def missing_glyphs(stderr: str) -> list[str]:
     return [f"U+{int(code):04X} {chr(int(code))!r} ({font})" for code, font in MISSING_GLYPH.findall(stderr)]
 
 
+# Debian's chromium (`make browser`), driven by Playwright over its pipe: no browser download.
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str | None:
+    return next((path for path in CHROMIUM_CANDIDATES if os.access(path, os.X_OK)), None)
+
+
 def filled_notebook(assignment, release: Path | None = None) -> nbformat.NotebookNode:
     """The release notebook (by default release/<id>/<id>.ipynb; or its copy in the student
     distribution) with every solution cell holding the reference code (markers removed), i.e. what

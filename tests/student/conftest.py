@@ -29,13 +29,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from _student import SCREENSHOTS, filled_notebook, kernel_env
+from _student import CHROMIUM_FLAGS, SCREENSHOTS, chromium_path, filled_notebook, kernel_env
 from grader import assignments, student_dist
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-dev-shm-usage"]
 SERVER_START_S = 90
 
 
@@ -43,10 +39,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _chromium() -> str | None:
-    return next((path for path in CHROMIUM_CANDIDATES if os.access(path, os.X_OK)), None)
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -76,7 +68,7 @@ class Lab:
 
 @pytest.fixture(scope="module")
 def lab():
-    chromium = _chromium()
+    chromium = chromium_path()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
