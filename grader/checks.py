@@ -38,13 +38,18 @@ def assert_close(got, want, *, atol: float = 0.0, rtol: float = 0.0, hint: str) 
     """Shape must match exactly; values within ``atol + rtol * |want|`` (NaNs equal NaNs)."""
     got_array = _as_array(got, "got")
     want_array = _as_array(want, "want")
+    # Which output, its shape and how far off, never a value (grader/divergence.py).
+    from grader import divergence
+
     if got_array.shape != want_array.shape:
-        raise HintedFailure(f"{hint} (반환값의 모양(shape)이 기대와 다릅니다.)",
+        raise HintedFailure(hint + divergence.shape_text(got_array, divergence.output_name()),
                             f"shape {got_array.shape} != expected {want_array.shape}")
     if not np.allclose(got_array, want_array, atol=atol, rtol=rtol, equal_nan=True):
         diff = np.abs(got_array.astype(np.complex128) - want_array.astype(np.complex128))
-        raise HintedFailure(hint, f"max |got - want| = {np.nanmax(diff) if diff.size else 0}"
-                                  f" (atol={atol}, rtol={rtol})\ngot={got_array!r}\nwant={want_array!r}")
+        raise HintedFailure(hint + divergence.values_text(got_array, want_array, atol, rtol,
+                                                          divergence.output_name()),
+                            f"max |got - want| = {np.nanmax(diff) if diff.size else 0}"
+                            f" (atol={atol}, rtol={rtol})\ngot={got_array!r}\nwant={want_array!r}")
 
 
 def assert_equal(got, want, *, hint: str) -> None:
