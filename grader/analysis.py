@@ -137,9 +137,9 @@ def analyse(results: list[Result]) -> Analysis:
         rest = [r.raw_score - t.points for r, t in rows]
         failures = [t.message for _, t in rows if t.status != "passed"]
         hint, count = _top_hint(failures)
+        shares = [t.points / t.max_points if t.max_points else float(ok) for (_, t), ok in zip(rows, passed)]
         tests.append(Item("test", name, grade_id, max_points, len(rows), sum(passed),
-                          statistics.fmean(t.points / t.max_points if t.max_points else float(p)
-                                           for (_, t), p in zip(rows, passed)) if rows else None,
+                          statistics.fmean(shares) if shares else None,
                           _point_biserial(passed, rest), hint, count, len(failures)))
     cells = []
     for grade_id in dict.fromkeys(grade_id for grade_id, _ in order.values()):

@@ -28,6 +28,7 @@ import functools
 import io
 import itertools
 import re
+import sys
 from pathlib import Path
 
 from grader import forbidden
@@ -339,12 +340,19 @@ def notebooks_of(results) -> dict[str, dict[str, Path]]:
     from grader.discover import unescape_name
 
     found: dict[str, dict[str, Path]] = {}
+    gone = []
     for result in results:
         if not result.notebook:
             continue
         path = Path(unescape_name(result.notebook))
         if path.is_file() and not path.is_symlink():
             found.setdefault(result.assignment, {})[result.student] = path
+        else:
+            gone.append(result.student)
+    if gone:
+        print(f"grader: similarity leaves out {len(gone)} results whose notebooks are no longer where "
+              f"they were graded (run `grader report` from the folder `grader grade` ran in)",
+              file=sys.stderr)
     return found
 
 

@@ -48,7 +48,7 @@ STUDENT = ROOT / "student"        # the distribution's own files (templates wher
 DEBIAN_PACKAGES = ROOT / "scripts" / "debian_packages.py"
 KEEP = (".venv", "mywork", "build")  # a student's own folders in an existing distribution
 # Dependencies of the course package that only instructors use (notebook sources -> notebooks).
-INSTRUCTOR_ONLY = {"jupytext"}
+INSTRUCTOR_ONLY = {"jupytext", "copydetect"}
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same release/ gives the same zip
 
 
