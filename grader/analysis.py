@@ -8,7 +8,8 @@ For each assignment of a results folder (either grading path: `grader grade --re
   and the rest of the score (the total without this item's points) — near 0 or negative, the item
   does not separate students who learnt the material from those who did not;
 - the most frequent Korean hint among its failures, with its count (per-student numbers that
-  grader/divergence.py appends are left out, so one hint counts once however far each was off);
+  grader/divergence.py appends, and where in the notebook an exception was raised, are left out,
+  so one hint counts once however far each was off);
 - a flag for review where every student passes it or every student fails it, or where the
   discrimination is negative.
 
@@ -25,6 +26,7 @@ import collections
 import dataclasses
 import io
 import math
+import re
 import statistics
 import warnings
 from pathlib import Path
@@ -111,8 +113,17 @@ def _point_biserial(passed: list[int], rest: list[float]) -> float | None:
     return None if math.isnan(r) else r
 
 
+# Where in the student's notebook an exception was raised ("(9번째 셀 20번째 줄, _safe_divide)"):
+# different for every student, so left out when failures are grouped by hint.
+_WHERE = re.compile(r"\s*\(\d+번째 셀[^()]*\)")
+
+
+def hint_key(message: str) -> str:
+    return _WHERE.sub("", divergence.hint_key(message)).strip()
+
+
 def _top_hint(messages: list[str]) -> tuple[str, int]:
-    counts = collections.Counter(divergence.hint_key(m).strip() for m in messages if m)
+    counts = collections.Counter(hint_key(m) for m in messages if m)
     if not counts:
         return "", 0
     hint, count = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0]

@@ -229,7 +229,7 @@ def _add_report_arguments(parser) -> None:
     parser.add_argument("--no-similarity", action="store_true", help="no similarity report")
     parser.add_argument("--similarity-threshold", type=float, metavar="SHARE",
                         help="pairs at or above this similarity (0-1) are shown side by side "
-                             "(default 0.6)")
+                             "(default 0.7)")
     parser.add_argument("--canvas-roster", metavar="CSV",
                         help="Canvas's gradebook export: names, ids, sections and Canvas's "
                              "assignment columns for lms/canvas.csv")

@@ -30,6 +30,7 @@ NOW_ENV = "GRADER_NOW"
 _WHAT = {"full": "테스트마다 무엇을 검사했는지와 틀린 테스트의 힌트를",
          "hint-only": "틀린 테스트의 힌트를",
          "score-only": "점수를"}
+_ONLY = {"hint-only": "틀린 테스트의 힌트만", "score-only": "점수와 셀별 점수만"}
 
 
 def now() -> dt.datetime:
@@ -111,6 +112,6 @@ def _level_note(result: Result, level: str, before: bool, course: course_file.Co
     levels = course.disclosure_for(result.assignment)
     due = course.due_for(result.assignment, result.student)
     if before and due is not None and levels.after_due != level:
-        return (f"마감({late.when(due, course.timezone)}) 전이라 {_WHAT[level]} 보여 줍니다. 마감이 "
+        return (f"마감({late.when(due, course.timezone)}) 전이라 {_ONLY[level]} 보여 줍니다. 마감이 "
                 f"지나면 {_WHAT[levels.after_due]} 볼 수 있습니다.")
-    return f"이 과제의 피드백은 {_WHAT[level]} 보여 줍니다."
+    return f"이 과제의 피드백은 {_ONLY[level]} 보여 줍니다."

@@ -205,6 +205,8 @@ class CourseLatePenalty(LateSubmissionPlugin):
     def late_submission_penalty(self, student_id, score, total_seconds_late):
         assignment_id = getattr(self.parent, "assignment_id", None)
         course = course_file.for_directory(Path(_coursedir(self).root))
+        if course.policy(assignment_id).due is None:
+            return None  # as on the grader path: no due date in the course file, never late
         days, fraction, points = late.penalty(course.late_policy(assignment_id), score, total_seconds_late)
         self.log.info("late penalty for %s (%s): %g points (%d days, %.0f%%)", student_id,
                       assignment_id, points, days, 100 * fraction)

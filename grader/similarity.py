@@ -35,7 +35,7 @@ from grader import forbidden
 from grader.assignments import Assignment
 
 K = 25                     # tokens per fingerprint (copydetect's default noise threshold)
-THRESHOLD = 0.6            # pairs at or above are shown side by side
+THRESHOLD = 0.7            # pairs at or above are shown side by side
 MAX_CODE_CHARS = 200_000   # per student; a longer notebook is compared on its first part
 MAX_SHOWN_PAIRS = 20
 

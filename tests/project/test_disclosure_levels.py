@@ -117,7 +117,7 @@ def test_the_level_switches_at_each_students_own_due_date(tmp_path, student_resu
     assert disclosure.level_for("12_evaluation", "alice", loaded, after) == ("full", False)
     assert disclosure.level_for("12_evaluation", "bob", loaded, after) == ("score-only", True)
     view = disclosure.student_view(student_result, course=loaded, at=before)
-    assert any("마감(2027-05-25 23:59) 전이라 점수를 보여 줍니다" in note for note in view.notes)
+    assert any("마감(2027-05-25 23:59) 전이라 점수와 셀별 점수만 보여 줍니다" in note for note in view.notes)
     assert all(t.name in {c for _, c, *_ in TESTS} for t in view.tests)
     assert disclosure.student_view(student_result, course=loaded, at=after).tests[0].name == TESTS[0][0]
 

@@ -144,3 +144,11 @@ def test_the_page_has_the_histogram_the_heat_map_and_both_tables(analysed):
     order = [r.student for r in analysed.results]
     assert [r.raw_score for r in analysed.results] == sorted((r.raw_score for r in analysed.results), reverse=True)
     assert heat.index(f'title="{order[0]}"') < heat.index(f'title="{order[-1]}"')
+
+
+def test_an_exception_counts_as_one_hint_wherever_in_the_notebook_it_was_raised():
+    messages = [f"`f1_score` 실행 중 예외가 발생했습니다: ZeroDivisionError ({cell}번째 셀 {line}번째 줄, _safe_divide)"
+                for cell, line in ((9, 20), (11, 3), (9, 21))]
+    results = [result(f"s{i}", set(), messages={"test_macro_f1": m}) for i, m in enumerate(messages)]
+    item = _item(analysis.analyse(results), "test_macro_f1")
+    assert (item.top_hint, item.top_hint_count) == ("`f1_score` 실행 중 예외가 발생했습니다: ZeroDivisionError", 3)
