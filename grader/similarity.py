@@ -11,8 +11,9 @@ solution written independently does not. Only what the student wrote is compared
 - and within them, every fingerprint that also occurs in the release notebook's code (the stub's
   `def` line and docstring, `raise NotImplementedError()`) is boilerplate and never a match.
 
-The notebook's text (Markdown) is never compared. Fingerprints are every k-gram of K tokens
-(copydetect's default noise threshold, window 1: the same inputs always give the same scores).
+The notebook's text (Markdown) is never compared. Fingerprints are every run of K characters of
+the tokenised code, where a name is one character (copydetect's default noise threshold, with a
+winnowing window of 1: the same inputs always give the same scores, whatever Python's hash seed).
 A pair's similarity is the larger of the two shares of each student's code that the other
 contains. Pairs at or above the threshold are shown side by side with the matching regions marked
 (`similarity/<assignment>.html`, jinja2 with autoescaping: code and ids are hostile input); every
@@ -34,7 +35,7 @@ from pathlib import Path
 from grader import forbidden
 from grader.assignments import Assignment
 
-K = 25                     # tokens per fingerprint (copydetect's default noise threshold)
+K = 25                     # characters of tokenised code per fingerprint (copydetect's default)
 THRESHOLD = 0.7            # pairs at or above are shown side by side
 MAX_CODE_CHARS = 200_000   # per student; a longer notebook is compared on its first part
 MAX_SHOWN_PAIRS = 20
