@@ -7,7 +7,8 @@ For each assignment of a results folder (either grading path: `grader grade --re
 - discrimination: the point-biserial correlation (scipy.stats.pointbiserialr) between passing it
   and the rest of the score (the total without this item's points) — near 0 or negative, the item
   does not separate students who learnt the material from those who did not;
-- the most frequent Korean hint among its failures, with its count (per-student numbers that
+- the most frequent Korean hint among its failures (the reason after what the test checks),
+  with its count (per-student numbers that
   grader/divergence.py appends, and where in the notebook an exception was raised, are left out,
   so one hint counts once however far each was off);
 - a flag for review where every student passes it or every student fails it, or where the
@@ -32,6 +33,7 @@ import warnings
 from pathlib import Path
 
 from grader import divergence
+from grader.disclosure import reason
 from grader.score import Result
 
 FLAG_ALL_PASS = "모두 통과"
@@ -146,7 +148,7 @@ def analyse(results: list[Result]) -> Analysis:
         rows = [(r, t) for r, t in rows if t is not None]
         passed = [int(t.status == "passed") for _, t in rows]
         rest = [r.raw_score - t.points for r, t in rows]
-        failures = [t.message for _, t in rows if t.status != "passed"]
+        failures = [reason(t) for _, t in rows if t.status != "passed"]
         hint, count = _top_hint(failures)
         shares = [t.points / t.max_points if t.max_points else float(ok) for (_, t), ok in zip(rows, passed)]
         tests.append(Item("test", name, grade_id, max_points, len(rows), sum(passed),
@@ -158,7 +160,7 @@ def analyse(results: list[Result]) -> Analysis:
         rows = [(r, c) for r, c in rows if c is not None]
         full = [int(c["points"] >= c["max_points"]) for _, c in rows]
         rest = [r.raw_score - c["points"] for r, c in rows]
-        failures = [t.message for r in kept for t in r.tests
+        failures = [reason(t) for r in kept for t in r.tests
                     if t.grade_id == grade_id and t.status != "passed"]
         hint, count = _top_hint(failures)
         max_points = max((c["max_points"] for _, c in rows), default=0.0)

@@ -33,7 +33,9 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 # Put before the first code cell of every notebook: in a kernel, a failing check cell or an unfilled
 # stub shows a short Korean message instead of a traceback (the grader never runs it).
 CHECK_MESSAGES = Path(__file__).with_name("check_messages.py")
-COURSE_MODEL_SUPPORT = "course_model:load_course_model"
+# A support cell naming given code from solutions/course_model.py ("course_model:load_course_model",
+# "course_model:load_course_checkpoint", ...) means the notebook reads the course GPT's folder.
+COURSE_MODEL_SUPPORT = '"course_model:'
 
 
 # ----------------------------------------------------------------------------- solution cells
@@ -259,7 +261,7 @@ def generate_release(assignment: Assignment, target_root: Path) -> Path:
 
 
 def _add_course_model(assignment: Assignment, folder: Path) -> None:
-    """A notebook that loads the course GPT (support cell "course_model:load_course_model") ships its
+    """A notebook that loads the course GPT (a support cell from solutions/course_model.py) ships its
     folder; the checkpoint itself lives once, in 09_generation (docs/course_model.md)."""
     if (COURSE_MODEL_SUPPORT in assignment.notebook_spec.read_text(encoding="utf-8")
             and not (folder / "course_model").exists()):

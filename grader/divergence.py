@@ -78,9 +78,9 @@ def _relative(value: float) -> str:
 
 
 def shape_text(got: np.ndarray, name: str) -> str:
-    """`[모양 비교: ...]` for a returned array whose shape is not the expected one (only the
-    student's own shape is named)."""
-    return f"{SHAPE_OPEN}{name}의 {_shape(got.shape)}이(가) 기대한 모양과 다릅니다]"
+    """` [모양 비교: ...]` for a returned array whose shape is not the expected one: which output
+    and its shape (only the student's own shape is named)."""
+    return f"{SHAPE_OPEN}{name}, {_shape(got.shape)}]"
 
 
 # ----------------------------------------------------------------------------- which output

@@ -6,6 +6,11 @@ the report turns it into `student_message` (safe to show) and `detail` (instruct
 from __future__ import annotations
 
 
+# The head of the message for code not written yet, the same words as the notebook's check cells
+# (grader/check_messages.py), so a student recognises it in the feedback.
+NOT_IMPLEMENTED = "[아직 구현하지 않음]"
+
+
 class StudentSideError(Exception):
     """Base: a problem caused by the submission, never by the grader."""
 
@@ -33,8 +38,9 @@ class StudentCodeError(StudentSideError):
 
     @property
     def student_message(self) -> str:  # type: ignore[override]
-        if self.type_name == "NotImplementedError":
-            return f"`{self.name}`이(가) 아직 구현되지 않았습니다 (NotImplementedError)."
+        if self.is_instance_of(NotImplementedError):
+            return (f"{NOT_IMPLEMENTED} `{self.name}`을(를) 부르자 NotImplementedError가 났습니다: "
+                    f"이 함수나 이 함수가 쓰는 함수의 `# YOUR CODE HERE` 부분을 아직 채우지 않았습니다.")
         # The message text itself may echo hidden inputs, so only types without data are quoted.
         shown = f": {self.message[:200]}" if self.type_name in _QUOTABLE else ""
         where = f" ({self.where})" if self.where else ""

@@ -46,11 +46,14 @@ def grade_notebook(path: Path, assignment: Assignment, student: str,
                   notebook=str(path), notes=notes, detail=detail)
 
 
-def grade_trusted_source(assignment: Assignment, source: str, label: str) -> Result:
-    """Grade project-written code (the reference, a mutant) in-process: fast, not isolated."""
+def grade_trusted_source(assignment: Assignment, source: str, label: str, *,
+                         cell: str | None = None, exitfirst: bool = False) -> Result:
+    """Grade project-written code (the reference, a mutant) in-process: fast, not isolated.
+
+    `cell` and `exitfirst` are `suite.run_suite`'s (mutation testing asks only whether a test fails)."""
     started = time.monotonic()
     student = Student(InProcessBackend(source, label))
-    tests = suite.run_suite(assignment, student)
+    tests = suite.run_suite(assignment, student, cell=cell, exitfirst=exitfirst)
     return Result(assignment.id, label, tests, ["in-process (trusted code only)"],
                   time.monotonic() - started)
 

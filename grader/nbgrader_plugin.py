@@ -143,13 +143,12 @@ class EngineGrades(NbGraderPreprocessor):
 
 
 def _test_line(t) -> str:
-    """One hidden test for the student: its docstring when passed (student-visible by the
-    authoring contract), its message when not; never its source, inputs or values."""
+    """One hidden test for the student: what it checked (its docstring) when passed, its message
+    (what it checks, then what went wrong) when not; never its source, inputs or values."""
     head = f"{t.points:g}/{t.max_points:g}점 {t.name}"
     if t.status != "passed":
         return f"[실패] {head}: {t.message}"
-    doc = getattr(t, "doc", "")
-    return f"[통과] {head}" + (f": {doc}" if doc and doc != t.name else "")
+    return f"[통과] {head}" + (f": {t.doc}" if t.doc else "")
 
 
 def _cell_outputs(points: float, max_points: float, text: str) -> list:

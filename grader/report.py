@@ -2,6 +2,8 @@
 
 JSON is the instructor's format and keeps each test's `detail`; every other format is safe to show
 the student (messages only: no hidden inputs, expected values or tracebacks into hidden code).
+A passed test shows what it checked (its docstring, `checks`); a failed one shows its message
+(what it checks, then what went wrong).
 """
 from __future__ import annotations
 
@@ -57,9 +59,14 @@ def _markdown_one(r: Result) -> str:
     out += ["## 셀별 점수", "", "| 채점 셀 | 점수 |", "|---|---|"]
     out += [f"| `{cell}` | {v['points']:g} / {v['max_points']:g} |" for cell, v in r.cells().items()]
     failed = [t for t in r.tests if t.status != "passed"]
+    passed = [t for t in r.tests if t.status == "passed"]
     out += ["", "## 통과하지 못한 테스트" if failed else "## 모든 테스트를 통과했습니다 🎉", ""]
     for t in failed:
         out.append(f"- **{t.name}** (`{t.grade_id}`, {t.max_points:g}점): {t.message}")
+    if passed:
+        out += ["", "## 통과한 테스트", ""]
+        out += [f"- ✓ **{t.name}** (`{t.grade_id}`, {t.points:g}점)" + (f": {t.doc}" if t.doc else "")
+                for t in passed]
     out += ["", f"_격리 수준: {', '.join(r.isolation) or '없음'} · 채점 시간 {r.duration_s:.1f}초_"]
     return "\n".join(out)
 
@@ -82,6 +89,8 @@ def render_junit(results: list[Result]) -> str:
                 ET.SubElement(case.find("properties"), "property", name=key, value=f"{value:g}")
             if t.status != "passed":
                 ET.SubElement(case, "failure", message=t.message).text = t.message
+            elif t.doc:
+                ET.SubElement(case, "system-out").text = t.doc
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
 
@@ -98,7 +107,8 @@ def render_gradescope(results: list[Result]) -> str:
             "visibility": "visible",
             "tests": [{"name": t.name, "number": str(i), "score": t.points,
                        "max_score": t.max_points, "status": "passed" if t.status == "passed" else "failed",
-                       "output": t.message, "tags": [t.grade_id], "visibility": "visible"}
+                       "output": t.message if t.status != "passed" else t.doc,
+                       "tags": [t.grade_id], "visibility": "visible"}
                       for i, t in enumerate(r.tests, start=1)],
         })
     return json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2)

@@ -47,7 +47,8 @@ class Result:
         tests = []
         for t in self.tests:
             entry = {"name": t.name, "grade_id": t.grade_id, "points": t.points,
-                     "max_points": t.max_points, "status": t.status, "message": t.message}
+                     "max_points": t.max_points, "status": t.status, "checks": t.doc,
+                     "message": t.message}
             if instructor:
                 entry.update(detail=t.detail, nodeid=t.nodeid, duration_s=round(t.duration_s, 4))
             tests.append(entry)
@@ -68,7 +69,8 @@ class Result:
         tests = [TestOutcome(nodeid=t.get("nodeid", t["name"]), name=t["name"], grade_id=t["grade_id"],
                              max_points=t["max_points"], points=t["points"], status=t["status"],
                              message=t["message"], detail=t.get("detail", ""),
-                             duration_s=t.get("duration_s", 0.0)) for t in doc["tests"]]
+                             duration_s=t.get("duration_s", 0.0), doc=t.get("checks", ""))
+                 for t in doc["tests"]]
         return cls(doc["assignment"], doc["student"], tests, list(doc["isolation"]),
                    doc["duration_s"], notebook=doc.get("notebook", ""), notes=list(doc.get("notes", [])),
                    detail=doc.get("detail", ""), submitted_at=doc.get("submitted_at"),

@@ -32,7 +32,7 @@ class TestOutcome:
     message: str = ""
     detail: str = ""
     duration_s: float = 0.0
-    doc: str = ""
+    doc: str = ""  # what the test checks (its docstring's first line): student-visible, pass or fail
 
 
 def _fixtures(student, ref) -> type:
@@ -86,7 +86,7 @@ class _SuitePlugin:
             doc = (getattr(item.obj, "__doc__", None) or "").strip().splitlines()
             self.outcomes[item.nodeid] = TestOutcome(
                 nodeid=item.nodeid, name=item.name, grade_id=cell.args[0],
-                max_points=float(points.args[0]), doc=doc[0] if doc else item.name)
+                max_points=float(points.args[0]), doc=doc[0].strip() if doc else "")
         if self.cell is not None:
             items[:] = [item for item in items if item.nodeid in self.outcomes
                         and self.outcomes[item.nodeid].grade_id == self.cell]
@@ -109,24 +109,33 @@ class _SuitePlugin:
             result.status, result.points = "failed", 0.0
             result.message, result.detail = _explain(call.excinfo, result.doc, report)
         elif report.skipped and call.when in ("setup", "call"):
-            result.status, result.message = "failed", f"{result.doc} — 건너뛰었습니다."
+            result.status, result.message = "failed", failure_message(result.doc, "건너뛰었습니다.")
 
 
 def _explain(excinfo, doc: str, report) -> tuple[str, str]:
-    """Student-visible message and instructor detail for a failed test."""
+    """Student-visible message and instructor detail for a failed test: what the test checks (its
+    docstring), then what went wrong (the author's hint, or the engine's words for a crash, a
+    timeout, code not written yet)."""
     detail = str(report.longrepr)[-6000:]
     exc = excinfo.value if excinfo is not None else None
     if isinstance(exc, HintedFailure):
-        return exc.hint, detail
-    if isinstance(exc, StudentSideError):
-        return exc.student_message, f"{exc.detail}\n{detail}"
-    if isinstance(exc, AssertionError):
-        return f"{doc} — 결과가 기대와 다릅니다.", detail
-    return (f"{doc} — 반환값을 검사하는 중 문제가 생겼습니다. 반환값의 형식(타입, 모양)이 "
-            f"과제 설명과 같은지 확인하세요.", detail)
+        reason = exc.hint
+    elif isinstance(exc, StudentSideError):
+        reason, detail = exc.student_message, f"{exc.detail}\n{detail}"
+    elif isinstance(exc, AssertionError):
+        reason = "결과가 기대와 다릅니다."
+    else:
+        reason = ("반환값을 검사하는 중 문제가 생겼습니다. 반환값의 형식(타입, 모양)이 과제 설명과 "
+                  "같은지 보세요.")
+    return failure_message(doc, reason), detail
 
 
-def _pytest_args(assignment: Assignment) -> list[str]:
+def failure_message(doc: str, reason: str) -> str:
+    """`<what the test checks> — <what went wrong>`; the docstring alone is never a failure text."""
+    return f"{doc} — {reason}" if doc else reason
+
+
+def _pytest_args(assignment: Assignment, exitfirst: bool = False) -> list[str]:
     suite = assignment.hidden_suite
     # Plugins a hidden suite never needs cost time in every submission's session: the
     # unraisable/thread-exception hooks alone run gc.collect() several times per session.
@@ -136,16 +145,16 @@ def _pytest_args(assignment: Assignment) -> list[str]:
     disabled = [arg for name in unused for arg in ("-p", f"no:{name}")]
     return [str(suite), *disabled,
             "-c", os.devnull, "--rootdir", str(suite), "--confcutdir", str(suite),
-            "--import-mode=importlib", "-o", "python_files=test_*.py"]
+            "--import-mode=importlib", "-o", "python_files=test_*.py", *(["-x"] if exitfirst else [])]
 
 
-def _run_pytest(assignment: Assignment, plugin: _SuitePlugin) -> None:
+def _run_pytest(assignment: Assignment, plugin: _SuitePlugin, exitfirst: bool = False) -> None:
     # No third-party plugins: the hidden suite's behaviour must not depend on what is installed.
     previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
         with contextlib.redirect_stdout(io.StringIO()) as output:
-            code = pytest.main(_pytest_args(assignment), plugins=[plugin, plugin.fixtures])
+            code = pytest.main(_pytest_args(assignment, exitfirst), plugins=[plugin, plugin.fixtures])
     finally:
         if previous is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
@@ -174,15 +183,18 @@ def points_per_cell(assignment: Assignment) -> dict[str, float]:
     return totals
 
 
-def run_suite(assignment: Assignment, student, cell: str | None = None) -> list[TestOutcome]:
-    """Run the hidden suite (only the tests of graded cell `cell`, if given) against `student`."""
+def run_suite(assignment: Assignment, student, cell: str | None = None,
+              exitfirst: bool = False) -> list[TestOutcome]:
+    """Run the hidden suite (only the tests of graded cell `cell`, if given) against `student`.
+
+    `exitfirst` stops at the first failed test (mutation testing only asks whether one fails)."""
     plugin = _SuitePlugin(student=student, ref=load_solution(assignment.id), collect_only=False,
                           cell=cell)
-    _run_pytest(assignment, plugin)
+    _run_pytest(assignment, plugin, exitfirst)
     outcomes = list(plugin.outcomes.values())
     for outcome in outcomes:
         if outcome.status == "failed" and not outcome.message:
-            outcome.message = f"{outcome.doc} — 실행되지 않았습니다."
+            outcome.message = failure_message(outcome.doc, "실행되지 않았습니다.")
     return outcomes
 
 

@@ -119,6 +119,8 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict[int, 
     - vocab: {id: bytes}. 0–255는 한 바이트, 그다음 id는 병합 순서대로, 특수 토큰은 그 뒤에
       주어진 순서대로(UTF-8 바이트).
     - merges: [(a, b), ...] 만든 순서대로.
+
+    vocab_size < 256 + len(special_tokens)이면 ValueError. 넘겨받은 special_tokens는 바꾸지 않습니다.
     """
     n_merges = vocab_size - 256 - len(special_tokens)
     if n_merges < 0:

@@ -16,7 +16,7 @@ def embedding_grad(grad_output, ids, num_embeddings):
     """임베딩 조회의 기울기: 각 토큰 id의 행에 그 id가 나온 모든 위치의 기울기를 더합니다.
 
     grad_weight[v] = Σ_{위치 s: ids[s] = v} grad_output[s]
-    grad_output: (S..., d), ids: (S...) → (num_embeddings, d). 나오지 않은 id의 행은 0.
+    grad_output: (S..., d), ids: (S...) → (num_embeddings, d), grad_output과 같은 dtype. 나오지 않은 id의 행은 0.
     같은 id가 여러 번 나오면 기울기가 **누적**됩니다(덮어쓰지 않음).
     """
     d = grad_output.shape[-1]
@@ -75,6 +75,7 @@ def nearest_neighbors(weight, index, k):
     """임베딩 행렬에서 `index`번 토큰과 코사인 유사도가 가장 높은 k개 토큰의 id.
 
     weight: (V, d) → 길이 k의 정수 리스트, 가장 비슷한 것부터. 자기 자신(index)은 뺍니다.
+    k는 1부터 V − 1(자기 자신을 뺀 모든 토큰)까지입니다. weight는 바꾸지 않습니다.
     """
     sims = cosine_similarity(weight, weight[index][None, :])
     sims[index] = float("-inf")

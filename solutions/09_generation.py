@@ -61,7 +61,8 @@ def sample_next(logits, generator, temperature=1.0, top_k=None, top_p=None):
     주어진 `torch.Generator`로 한 번 추출합니다 (같은 시드 → 같은 결과).
 
     logits: (..., V) → 토큰 id의 LongTensor, 모양 logits.shape[:-1] (1차원 입력이면 0차원 텐서).
-    temperature == 0이면 추출하지 않고 argmax(greedy)를 돌려줍니다. top_k, top_p가 None이면 생략.
+    행마다 그 행의 분포에서 따로 뽑습니다. temperature == 0이면 추출하지 않고 argmax(greedy)를,
+    temperature < 0이면 ValueError. top_k, top_p가 None이면 생략. 입력 텐서는 바꾸지 않습니다.
     """
     if temperature == 0:
         return torch.argmax(logits, dim=-1)
@@ -76,6 +77,26 @@ def sample_next(logits, generator, temperature=1.0, top_k=None, top_p=None):
     return draws.reshape(probs.shape[:-1])
 
 
+def apply_repetition_penalty(logits, previous_ids, penalty):
+    """반복 벌점 (Repetition penalty): 이미 나온 토큰의 로짓을 줄인 새 텐서.
+
+    previous_ids에 한 번 이상 있는 토큰의 로짓 z만 바꿉니다 (몇 번 나왔든 **한 번만**):
+        z > 0 이면 z / penalty,   z < 0 이면 z · penalty,   z = 0 은 그대로.
+    penalty > 1이면 나왔던 토큰이 덜 나오고, penalty = 1이면 그대로, 0 < penalty < 1이면 더 나옵니다.
+    (Hugging Face의 RepetitionPenaltyLogitsProcessor, generate(repetition_penalty=...)와 같은 규칙)
+    logits (V,)이면 previous_ids는 id 목록(list 또는 1차원 텐서), logits (B, V)이면 previous_ids는
+    (B, L) 텐서이고 행 b에는 행 b의 id만 적용합니다. previous_ids가 비어 있으면 그대로.
+    penalty ≤ 0이면 ValueError. 입력 텐서는 바꾸지 않습니다.
+    """
+    if penalty <= 0:
+        raise ValueError("penalty는 0보다 커야 합니다 (1이면 벌점 없음).")
+    ids = torch.as_tensor(previous_ids, dtype=torch.long, device=logits.device)
+    ids = ids.reshape(*logits.shape[:-1], -1)
+    seen = torch.zeros(logits.shape, dtype=torch.bool, device=logits.device).scatter(-1, ids, True)
+    penalized = torch.where(logits > 0, logits / penalty, logits * penalty)
+    return torch.where(seen, penalized, logits)
+
+
 @torch.no_grad()
 def _next_logits(model, tokens):
     """토큰 목록 하나 → 마지막 위치의 로짓 (V,): model(ids)[0, -1]."""
@@ -87,8 +108,8 @@ def greedy_decode(model, input_ids, max_new_tokens, eos_id=None):
     """탐욕적 디코딩 (Greedy): 매 단계 **마지막 위치**의 로짓에서 가장 큰 토큰을 붙입니다.
 
     model(ids) → 로짓 (B, T, V); 다음 토큰 = argmax(model(ids)[0, -1]).
-    input_ids: 프롬프트 토큰 id 목록(list 또는 1차원 텐서). 최대 max_new_tokens개를 만들고,
-    eos_id를 만들면 그것까지 붙이고 멈춥니다. 반환: 프롬프트 + 생성 토큰의 list[int].
+    input_ids: 프롬프트 토큰 id 목록(list 또는 1차원 텐서, 바꾸지 않음). 최대 max_new_tokens개를 만들고,
+    eos_id를 만들면 그것까지 붙이고 멈춥니다. 반환: 프롬프트 + 생성 토큰의 새 list[int].
     """
     tokens = [int(t) for t in input_ids]
     for _ in range(max_new_tokens):

@@ -65,8 +65,8 @@ def collate(sequences, pad_id):
     """길이가 다른 토큰 id 목록들을 한 배치로: 가장 긴 길이에 맞춰 오른쪽에 pad_id를 채웁니다.
 
     input_ids[b, t] = sequences[b][t] (t < len_b), 그 뒤는 pad_id
-    attention_mask[b, t] = 1 (실제 토큰), 0 (패딩)
-    반환값: (input_ids, attention_mask) — 둘 다 torch.long, 모양 (B, max_len).
+    attention_mask[b, t] = 1 (실제 토큰), 0 (패딩) — 값이 아니라 길이로 (pad_id가 실제 토큰으로 나와도)
+    반환값: (input_ids, attention_mask) — 둘 다 torch.long, 모양 (B, max_len). sequences는 바꾸지 않습니다.
     """
     max_len = max(len(s) for s in sequences)
     input_ids = torch.full((len(sequences), max_len), pad_id, dtype=torch.long)
@@ -84,8 +84,10 @@ def tokenize_prompt_and_output(prompt_ids, output_ids, pad_id=0):
         input_ids[b, t] = full[t],  labels[b, t] = full[t + 1]     (t = 0 .. L_b - 2)
         response_mask[b, t] = 1  ⇔  labels[b, t]가 응답 토큰  ⇔  t ≥ P - 1
     (레이블은 한 칸 밀려 있으므로 프롬프트의 마지막 위치 P - 1이 응답의 첫 토큰을 예측합니다.)
-    패딩(오른쪽, pad_id)은 response_mask가 0입니다.
+    패딩(오른쪽, pad_id)은 response_mask가 0입니다. 마스크는 값이 아니라 위치로 정합니다(응답 안에
+    pad_id와 같은 토큰이 있어도 그 자리는 1).
     반환값: dict {"input_ids", "labels", "response_mask"} — 모양 (B, max_b L_b - 1), torch.long.
+    prompt_ids, output_ids는 바꾸지 않습니다.
     """
     fulls = [list(p) + list(o) for p, o in zip(prompt_ids, output_ids)]
     width = max(len(f) for f in fulls) - 1
@@ -106,8 +108,10 @@ def collate_lm(sequences, eos_id, ignore_index=IGNORE_INDEX):
     padded[b] = sequences[b] + [eos_id] · (max_len + 1 - len_b)     (EOS가 최소 하나)
     input_ids = padded[:, :-1],  labels = padded[:, 1:]
     labels에서 **첫 번째 EOS는 남기고**(모델이 멈추는 법을 배움) 그 뒤의 패딩은 ignore_index로.
-    attention_mask[b, t] = 1 (t < len_b).
+    attention_mask[b, t] = 1 (t < len_b). 가리는 자리와 마스크는 값이 아니라 길이로 정합니다(문장 안에
+    eos_id와 같은 토큰이 있어도 그것은 데이터입니다).
     반환값: dict {"input_ids", "labels", "attention_mask"} — 모양 (B, max_len), torch.long.
+    sequences는 바꾸지 않습니다.
     """
     max_len = max(len(s) for s in sequences)
     input_ids = torch.full((len(sequences), max_len), eos_id, dtype=torch.long)
@@ -126,6 +130,7 @@ def masked_mean(x, mask, dim=None):
     """마스크가 1인 원소만의 평균 (응답 토큰만의 손실 등).
 
     masked_mean = Σ (x · mask) / Σ mask   (dim이 None이면 전체, 아니면 그 축을 따라)
+    x와 mask는 바꾸지 않습니다.
     """
     mask = mask.to(x.dtype)
     if dim is None:
@@ -167,7 +172,7 @@ class EarlyStopping:
 
     mode="min"(손실): value < best - min_delta 이면 개선, mode="max"(정확도): value > best + min_delta.
     첫 값은 언제나 개선입니다. 개선이면 best = value, counter = 0; 아니면 counter += 1.
-    step(value) → counter ≥ patience 이면 True (멈춤).
+    step(value) → counter ≥ patience 이면 True (멈춤). mode가 "min"도 "max"도 아니면 ValueError.
     """
 
     def __init__(self, patience, min_delta=0.0, mode="min"):
@@ -230,7 +235,7 @@ def save_checkpoint(path, model, optimizer, scheduler, step):
 
 
 def load_checkpoint(path, model, optimizer, scheduler):
-    """save_checkpoint가 저장한 상태를 제자리에 되돌리고 저장된 step을 돌려줍니다."""
+    """save_checkpoint가 저장한 상태를 제자리에 되돌리고 저장된 step을 돌려줍니다 (scheduler는 None일 수 있음)."""
     checkpoint = torch.load(path, weights_only=True)
     model.load_state_dict(checkpoint["model"])
     optimizer.load_state_dict(checkpoint["optimizer"])
@@ -249,7 +254,8 @@ def train_one_epoch(model, loader, optimizer, scheduler=None, accumulation_steps
     (ℓ_i / accumulation_steps).backward() — 기울기를 k개 배치에 걸쳐 더하면 k배 큰 배치의 평균 손실의
     기울기가 됩니다. (i + 1)이 accumulation_steps의 배수이거나 마지막 배치이면
     optimizer.step() → scheduler.step() (있으면) → optimizer.zero_grad().
-    반환값: 배치 손실 ℓ_i (나누기 전)의 평균 (float).
+    (배치 수가 나누어떨어지지 않으면 마지막 묶음은 배치가 더 적은 채로 갱신합니다.)
+    반환값: 배치 손실 ℓ_i (나누기 전)의 평균 (float) — 배치 크기가 달라도 배치마다 하나씩.
     """
     model.train()
     optimizer.zero_grad()
@@ -270,7 +276,8 @@ def train_one_epoch(model, loader, optimizer, scheduler=None, accumulation_steps
 def evaluate(model, loader):
     """평가: model.eval() (드롭아웃 끔)과 torch.no_grad() (기울기 계산 안 함) 아래에서 손실과 정확도.
 
-    loss = 전체 예제의 교차 엔트로피 평균, accuracy = argmax 예측이 맞은 예제의 비율.
+    loss = 전체 예제의 교차 엔트로피 평균, accuracy = argmax 예측이 맞은 예제의 비율
+    (배치 크기가 달라도 예제마다 한 번씩 셉니다: 배치 평균들의 평균이 아닙니다).
     반환값: {"loss": float, "accuracy": float}
     """
     model.eval()

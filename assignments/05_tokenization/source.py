@@ -19,21 +19,22 @@
 #
 # ## 개요
 # 언어 모델은 글자를 직접 보지 않고 **토큰 id의 나열**을 봅니다. 토크나이저는 텍스트 ↔ 토큰 id를
-# 오가는 사전입니다. BPE는 이 사전을 데이터에서 배웁니다.
+# 오가게 해 주고, 그 바탕은 모델이 아는 토큰의 목록인 **어휘(vocabulary)** 입니다. BPE는 이 어휘를 데이터에서
+# 배웁니다.
 #
-# - 처음 사전은 256개의 **바이트**입니다. 어떤 텍스트든 UTF-8 바이트로 쓸 수 있으므로
+# - 처음 어휘는 256개의 **바이트**입니다. 어떤 텍스트든 UTF-8 바이트로 쓸 수 있으므로
 #   모르는 단어(`<unk>`)가 생기지 않습니다.
 # - 학습 텍스트에서 **가장 자주 붙어 나오는 두 토큰**을 하나로 합치는 일(병합, merge)을
-#   사전이 원하는 크기가 될 때까지 반복합니다.
+#   어휘가 원하는 크기가 될 때까지 반복합니다.
 # - 인코딩할 때는 배운 병합을 **배운 순서대로** 다시 적용합니다.
 #
 # ## 이유
-# - 단어 단위 사전은 너무 크고(한국어는 조사와 어미가 붙어 어절의 종류가 끝없이 많습니다),
+# - 단어 단위 어휘는 너무 크고(한국어는 조사와 어미가 붙어 어절의 종류가 끝없이 많습니다),
 #   처음 보는 단어를 표현하지 못합니다.
-# - 글자(또는 바이트) 단위는 사전이 작지만 시퀀스가 너무 길어집니다. 어텐션의 계산량은 길이의
+# - 글자(또는 바이트) 단위는 어휘가 작지만 시퀀스가 너무 길어집니다. 어텐션의 계산량은 길이의
 #   제곱에 비례하므로 같은 문맥 길이에 담을 수 있는 내용이 줄어듭니다.
 # - BPE는 그 사이에서 **자주 나오는 부분은 긴 토큰으로, 드문 부분은 짧은 조각으로** 나눠
-#   사전 크기와 시퀀스 길이의 균형을 잡습니다.
+#   어휘 크기와 시퀀스 길이의 균형을 잡습니다.
 
 # %%
 import heapq
@@ -165,9 +166,11 @@ print("바이트열로는 b'st' < b'z' :", b"st" < b"z", "/ id로는 256('st') >
 # ### 연습 2: `train_bpe(text, vocab_size, special_tokens=())`
 # 1. 특수 토큰(예: `"<|endoftext|>"`)을 텍스트에서 잘라 내고(학습에 쓰지 않음), 남은 조각들을
 #    `pretokenize`로 나눠 사전 토큰의 빈도를 셉니다. 특수 토큰 양쪽의 텍스트는 서로 이어지지 않습니다.
-# 2. 병합 수 = `vocab_size − 256 − len(special_tokens)`. 쌍이 더 없으면 일찍 멈춥니다.
+# 2. 병합 수 = `vocab_size − 256 − len(special_tokens)`. 쌍이 더 없으면 일찍 멈춥니다(빈 텍스트면 병합 없음).
+#    `vocab_size`가 `256 + len(special_tokens)`보다 작으면 `ValueError`를 내세요.
 # 3. 반환: `vocab` = `{id: bytes}` (0–255는 한 바이트, 그다음은 병합 순서대로, 특수 토큰은 그 뒤에
-#    주어진 순서대로 UTF-8 바이트), `merges` = 만든 순서대로의 `(bytes, bytes)` 리스트.
+#    주어진 순서대로 UTF-8 바이트; 일찍 멈췄다면 실제 병합 수 다음 id부터), `merges` = 만든 순서대로의
+#    `(bytes, bytes)` 리스트. 넘겨받은 `special_tokens` 리스트는 바꾸지 마세요(정렬이 필요하면 `sorted`로 복사).
 #
 # 아래 셀에는 `train_bpe`와 함께 도우미들(`_count_pretokens`, `_split_on_special_tokens`, `_count_pairs`,
 # `_apply_merge`, `_merge_word`, `_LargestFirst`)의 시그니처와 설명이 있습니다. 도우미를 채워 `train_bpe`에서
@@ -214,7 +217,8 @@ print("이어 붙인 뒤 디코딩:", b"".join(pieces).decode("utf-8", errors="r
 # ### 연습 3: `BPETokenizer(vocab, merges, special_tokens=())`
 # `encode(text) -> list[int]`와 `decode(ids) -> str`를 만드세요. 유니코드 정규화는 하지 않습니다.
 # 같은 바이트열을 가진 id가 여럿이면 가장 작은 id를 쓰고, 특수 토큰은 vocab에서 자기 바이트열의 id를
-# 찾아 씁니다. `_split_on_special_tokens`와 `_merge_word`(연습 2)를 다시 써도 좋습니다. 도우미 `_apply_merges`는
+# 찾아 씁니다. vocab에 없는 특수 토큰을 받으면 `ValueError`를 내세요. 넘겨받은 `vocab`, `merges`, `special_tokens`는
+# 바꾸지 마세요(고칠 것이 있으면 복사본에). `_split_on_special_tokens`와 `_merge_word`(연습 2)를 다시 써도 좋습니다. 도우미 `_apply_merges`는
 # 사전 토큰 하나의 바이트열에 병합을 rank 순서대로 적용합니다.
 
 # %% solution=["BPETokenizer", "_apply_merges"]
@@ -332,7 +336,7 @@ for kind in kinds:
     ax.plot(range(1, len(merges) + 1), running[kind], label=kind)
 ax.set_xlabel("병합 순서")
 ax.set_ylabel("지금까지 만든 토큰 수 (누적)")
-ax.set_title("바이트 → 음절 → 어절: 병합이 만드는 토큰의 종류")
+ax.set_title("병합이 만드는 토큰의 종류: 바이트 조각에서 음절로, 음절에서 어절로")
 ax.legend()
 plt.show()
 
@@ -341,9 +345,9 @@ print("마지막 병합 10개:", [(a + b).decode("utf-8", errors="backslashrepla
 
 # %% [markdown]
 # ### 압축률: 토큰 하나에 글자 몇 개?
-# 사전이 클수록 토큰 하나가 더 많은 글자를 담습니다(글자/토큰 ↑, 시퀀스 길이 ↓). BPE는 탐욕적이라
-# 병합 k개로 학습한 결과는 큰 사전의 **처음 k개 병합**과 같습니다. 그래서 한 번 학습한 merges를 잘라
-# 여러 크기를 비교할 수 있습니다. 학습하지 않은 헌법 텍스트에서 재고, 같은 텍스트·같은 사전 크기로 학습한
+# 어휘가 클수록 토큰 하나가 더 많은 글자를 담습니다(글자/토큰 ↑, 시퀀스 길이 ↓). BPE는 탐욕적이라
+# 병합 k개로 학습한 결과는 큰 어휘의 **처음 k개 병합**과 같습니다. 그래서 한 번 학습한 merges를 잘라
+# 여러 크기를 비교할 수 있습니다. 학습하지 않은 헌법 텍스트에서 재고, 같은 텍스트·같은 어휘 크기로 학습한
 # Hugging Face `tokenizers`의 바이트 수준 BPE와도 비교합니다. 기준선: 글자 단위 토큰화는 1.0,
 # 바이트 단위는 약 0.4입니다.
 
@@ -378,9 +382,9 @@ ax.plot(sizes, ours, "o-", label="우리 BPE (train_bpe)")
 ax.plot(sizes, hf, "s--", label="HF tokenizers BPE")
 ax.axhline(1.0, color="gray", linestyle=":", label="글자 단위")
 ax.axhline(len(test_text) / len(test_text.encode()), color="black", linestyle=":", label="바이트 단위")
-ax.set_xlabel("사전 크기 (vocab_size)")
+ax.set_xlabel("어휘 크기 (vocab_size)")
 ax.set_ylabel("글자 / 토큰 (헌법, 학습에 안 쓴 텍스트)")
-ax.set_title("사전이 클수록 토큰 하나가 더 많은 글자를 담는다")
+ax.set_title("어휘가 클수록 토큰 하나가 더 많은 글자를 담는다")
 ax.legend()
 plt.show()
 for size, o, h, f in zip(sizes, ours, hf, fertility):
@@ -395,7 +399,7 @@ for size, o, h, f in zip(sizes, ours, hf, fertility):
 #
 # ### 장점
 # - 바이트에서 시작하므로 어떤 언어, 이모지, 오타도 `<unk>` 없이 표현합니다.
-# - 자주 나오는 어절은 한 토큰, 드문 단어는 조각으로: 사전 크기와 시퀀스 길이의 균형을 데이터가 정합니다.
+# - 자주 나오는 어절은 한 토큰, 드문 단어는 조각으로: 어휘 크기와 시퀀스 길이의 균형을 데이터가 정합니다.
 # - 학습과 인코딩이 결정적이고(동점 규칙), 사람이 규칙을 만들 필요가 없습니다.
 #
 # ### 단점
@@ -407,4 +411,4 @@ for size, o, h, f in zip(sizes, ours, hf, fertility):
 # ### 주요 사용 시기
 # - GPT 계열 언어 모델의 입력 단계 전부: 이 과제의 토크나이저가 다음 과제들의 작은 한국어 GPT에 쓰입니다.
 # - 여러 언어와 기호가 섞인 텍스트처럼 `<unk>`가 생기면 안 될 때.
-# - 사전 크기를 정해 두고(예: 4,096) 시퀀스 길이를 줄이고 싶을 때.
+# - 어휘 크기를 정해 두고(예: 4,096) 시퀀스 길이를 줄이고 싶을 때.

@@ -13,6 +13,9 @@
 # 3. 회전 위치 임베딩(RoPE) `apply_rope`
 # 4. 코사인 유사도 `cosine_similarity`와 최근접 이웃 `nearest_neighbors`
 #
+# 마지막에는 여러분의 함수로 이 과정이 직접 사전 학습한 작은 한국어 GPT의 임베딩 표를 들여다봅니다:
+# 교재의 예 "안녕" → 벡터, 한국어 토큰의 최근접 이웃, 임베딩의 2차원 그림.
+#
 # ## 개요
 # 임베딩은 크기 $(V, d)$의 행렬 $E$입니다($V$ = 어휘 크기, $d$ = 임베딩 차원). id가 $i$인 토큰의 벡터는
 # $E$의 $i$번째 행입니다. $E$는 처음에 무작위 값이고, 학습하면서 비슷하게 쓰이는 토큰끼리 가까워집니다.
@@ -88,8 +91,9 @@ print(emb.weight.grad)  # 행 2 = 1 + 100, 행 0 = 10, 행 1 = 0
 
 # %% [markdown]
 # ### 연습 2: `embedding_grad(grad_output, ids, num_embeddings)`
-# 결과 모양은 `(num_embeddings, d)`입니다. 주의: `grad[ids] = grad_output`처럼 대입하면 같은 id가 여러 번
-# 나올 때 **덮어써서** 하나만 남습니다. `index_add_`를 쓰거나 반복문으로 더하세요.
+# 결과 모양은 `(num_embeddings, d)`이고 dtype은 `grad_output`과 같습니다(float64 기울기면 float64).
+# 주의: `grad[ids] = grad_output`처럼 대입하면 같은 id가 여러 번 나올 때 **덮어써서** 하나만 남습니다.
+# `index_add_`를 쓰거나 반복문으로 더하세요.
 
 # %% solution=["embedding_grad"]
 
@@ -183,8 +187,9 @@ print("(1, 0)을 1 라디안 회전:", rotation @ torch.tensor([1.0, 0.0]))
 # %% [markdown]
 # ### 연습 4: `apply_rope(x, positions, theta=10000.0)`
 # `x`는 `(..., T, d)`, `positions`는 길이 `T`의 정수 위치입니다(0, 1, 2, …가 아닐 수도 있습니다. 예를 들어 KV 캐시를
-# 쓰는 생성에서는 새 토큰의 위치가 100일 수 있습니다). 힌트: `x[..., 0::2]`와 `x[..., 1::2]`로 쌍을 나누고,
-# 각도 행렬 `(T, d/2)`를 만들어 브로드캐스트하세요. 입력 텐서를 바꾸지 말고 새 텐서를 돌려주세요.
+# 쓰는 생성에서는 새 토큰의 위치가 100일 수 있습니다). 배치의 예제마다 위치가 다르면 `positions`는 `(B, T)`처럼
+# `x.shape[:-1]`로 브로드캐스트되는 모양이고, 각 예제는 자기 위치로 회전합니다. 힌트: `x[..., 0::2]`와 `x[..., 1::2]`로
+# 쌍을 나누고, 각도 행렬 `(..., T, d/2)`를 만들어 브로드캐스트하세요. 입력 텐서를 바꾸지 말고 새 텐서를 돌려주세요.
 
 # %% solution=["apply_rope"]
 
@@ -246,7 +251,9 @@ print("cosine_similarity 확인 통과!")
 # %% [markdown]
 # ### 연습 6: `nearest_neighbors(weight, index, k)`
 # 임베딩 행렬 `weight` (V, d)에서 `index`번 토큰과 코사인 유사도가 가장 높은 토큰 k개의 id를 가장 비슷한 것부터
-# 리스트로 돌려주세요. 자기 자신(유사도 1)은 빼야 합니다. 힌트: `torch.topk` 또는 `torch.argsort`.
+# 리스트로 돌려주세요. 자기 자신(유사도 1)은 빼야 합니다. `k`는 1부터 `V − 1`(자기 자신을 뺀 모든 토큰)까지 올 수
+# 있고, 입력 `weight`는 바꾸지 마세요(마지막 절에서 모델의 임베딩 표를 그대로 넘깁니다). 힌트: `torch.topk` 또는
+# `torch.argsort`.
 
 # %% solution=["nearest_neighbors"]
 
@@ -272,3 +279,120 @@ features = torch.tensor([[0.9, 0.0, 0.7, 0.2],   # 사과
                          [0.2, 0.0, 0.9, 0.2]])  # 빵
 for i, word in enumerate(words):
     print(f"{word:4s} → {[words[j] for j in nearest_neighbors(features, i, 2)]}")
+
+# %% [markdown]
+# 손으로 정한 특징이라 이웃이 뻔합니다. 이제 실제로 학습된 임베딩을 봅시다.
+#
+# ## 6. 과정의 한국어 GPT의 임베딩
+#
+# 이 과정은 05~08 과제의 부품(BPE 토크나이저, 임베딩, 어텐션, 트랜스포머 블록)으로 작은 한국어 GPT를 직접
+# 사전 학습했습니다(`course_model/`, 09 과제부터 생성과 파인 튜닝에 씁니다). 어휘 4,096개, 임베딩 차원 128이고,
+# 한국어 텍스트 약 72만 자(헌법과 국회 의안, LibreOffice 도움말, 데비안 FAQ)에서 **다음 토큰을 맞히도록**
+# 학습했습니다. 토큰 임베딩 표 $E$ (4096 × 128)의 값은 누가 정한 것이 아니라 그 학습에서 생겼습니다.
+#
+# 아래 주어진 코드는 05 과제의 `BPETokenizer`와, `course_model/` 폴더에서 가중치와 토크나이저를 읽는
+# `load_course_checkpoint`입니다(가중치는 safetensors, 토크나이저는 JSON). **채점 대상이 아니며** 잠겨 있습니다.
+# 실행만 하면 됩니다.
+
+# %%
+import json
+from pathlib import Path
+
+import regex
+from safetensors.torch import load_file
+
+# %% support=["05_tokenization:GPT2_PATTERN", "05_tokenization:pretokenize", "05_tokenization:_split_on_special_tokens", "05_tokenization:_merge_word", "05_tokenization:_apply_merges", "05_tokenization:BPETokenizer", "course_model:load_course_checkpoint"]
+
+# %% [markdown]
+# ### "안녕" → 벡터
+# 교재의 예 "안녕" → [0.1, 0.3, -0.2, ...]를 실제 임베딩 표로 해 봅니다. 토큰화한 뒤 여러분의
+# `embedding_lookup`으로 각 토큰의 행을 꺼내 앞의 네 값만 보입니다.
+
+# %% tags=["skip-grading"]
+state, tokenizer, config = load_course_checkpoint("course_model")
+E = state["tok_emb.weight"]  # 토큰 임베딩 표 (V, d)
+print("임베딩 표 E:", tuple(E.shape))
+
+
+def token_text(token_id):
+    """토큰의 바이트를 보기 좋게: 완성된 글자는 글자로, 음절 조각은 \\x.. 로."""
+    return tokenizer.vocab[int(token_id)].decode("utf-8", errors="backslashreplace")
+
+
+for word in ["안녕", " 국민"]:
+    ids = tokenizer.encode(word)
+    vectors = embedding_lookup(E, torch.tensor(ids))
+    print(f"{word!r}: 토큰 {len(ids)}개")
+    for token_id, vector in zip(ids, vectors):
+        values = ", ".join(f"{v:.2f}" for v in vector[:4].tolist())
+        print(f"   id {token_id:4d} {token_text(token_id)!r:>12} → [{values}, ...] ({len(vector)}차원)")
+
+# %% [markdown]
+# "안녕"은 이 토크나이저에서 한 토큰이 아닙니다. 학습 말뭉치에 인사말이 거의 없어서(05 과제 5절) `안` 한 토큰과
+# `녕`의 UTF-8 바이트 조각 두 토큰이 되고, 모델은 이 세 행을 차례로 봅니다. 말뭉치에 자주 나오는 `" 국민"`은
+# 토큰 하나, 벡터 하나입니다. 값 하나하나에는 사람이 읽을 뜻이 없습니다. 뜻은 벡터들 사이의 **관계**에 있습니다.
+#
+# ### 학습된 임베딩의 최근접 이웃
+# 여러분의 `nearest_neighbors`와 `cosine_similarity`로 몇몇 토큰의 이웃을 찾습니다.
+
+# %% tags=["skip-grading"]
+token_id = {token: i for i, token in tokenizer.vocab.items()}  # 바이트열 → id
+for word in [" 국민", " 대통령", " 법률", " 파일", " 설치", "하여", "을", " 경우"]:
+    center = token_id[word.encode()]
+    neighbors = nearest_neighbors(E, center, 5)
+    sims = cosine_similarity(E[neighbors], E[center])
+    print(f"{word!r:>10} →", ", ".join(f"{token_text(j)!r} {s:.2f}" for j, s in zip(neighbors, sims.tolist())))
+
+# %% [markdown]
+# 이웃은 대체로 **같은 자리에 쓰이는** 토큰입니다. 조사 `을`의 이웃은 `를`, `으로`, `이` 같은 다른 조사이고,
+# 어미 `하여`의 이웃은 `하거나`, `하고`, `하면`입니다. `" 대통령"` 곁에는 `" 국무총리"`, `" 국회의원"`이,
+# `" 파일"` 곁에는 `" 문서"`가 있습니다. 모델은 단어의 뜻을 따로 배운 적이 없습니다. 다음 토큰을 맞히는 데
+# 같은 정보를 주는 토큰(비슷한 문맥에 나오는 토큰)이 비슷한 벡터를 갖게 되었을 뿐입니다. 작은 모델이라 이웃에
+# 엉뚱한 토큰이나 바이트 조각이 섞이기도 합니다.
+#
+# ### 2차원으로 보기 (PCA)
+# 128차원은 그릴 수 없으므로 주성분 분석(PCA)으로 분산이 가장 큰 두 방향에 투영합니다. 다섯 무리(조사, 어미,
+# 법·행정 낱말, 컴퓨터 낱말, 숫자)의 토큰을 골라, 코사인 유사도처럼 방향만 보도록 길이를 1로 맞춘 뒤 그 토큰들로
+# PCA를 맞춥니다(scikit-learn의 `PCA`).
+
+# %% tags=["skip-grading"]
+import matplotlib.pyplot as plt
+from sklearn.decomposition import PCA
+
+import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
+
+groups = {
+    "조사": ["을", "를", "이", "가", "은", "는", "의", "에서", "으로"],
+    "어미": ["하여", "하고", "하면", "하는", "하거나", "하며", "되는"],
+    "법·행정": [" 국민", " 정부", " 대통령", " 국회", " 법률", " 헌법", " 국무총리", " 예산"],
+    "컴퓨터": [" 파일", " 문서", " 프로그램", " 설치", " 다운로드", " 설정", " 디렉토리"],
+    "숫자": [" 0", " 1", " 2", " 3", " 5", " 10"],
+}
+chosen = [(group, word) for group, words in groups.items() for word in words]
+vectors = E[[token_id[word.encode()] for _, word in chosen]]
+unit = vectors / vectors.norm(dim=-1, keepdim=True)
+pca = PCA(n_components=2)
+points = pca.fit_transform(unit.numpy())
+
+fig, ax = plt.subplots(figsize=(9, 6.5))
+for group in groups:
+    rows = [k for k, (g, _) in enumerate(chosen) if g == group]
+    ax.scatter(points[rows, 0], points[rows, 1], s=40, label=group)
+    for k in rows:
+        ax.annotate(chosen[k][1].strip(), points[k], xytext=(4, 3), textcoords="offset points", fontsize=10)
+share = pca.explained_variance_ratio_
+ax.set_xlabel(f"첫째 주성분 (분산의 {share[0]:.0%})")
+ax.set_ylabel(f"둘째 주성분 (분산의 {share[1]:.0%})")
+ax.set_title("과정의 한국어 GPT: 토큰 임베딩의 2차원 투영 (PCA)")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# 대부분의 토큰이 같은 무리끼리 모여 있습니다. 모델은 "조사", "숫자" 같은 이름을 들은 적이 없는데도, 문맥에서
+# 쓰이는 방식이 같은 토큰들을 임베딩 공간의 같은 쪽에 두었습니다. 예외도 있습니다: `다운로드`는 컴퓨터 낱말보다
+# 법·행정 낱말 곁에 있습니다(학습 텍스트에서 어떤 문장에 나오는지 생각해 보세요). 두 축이 담는 분산은 일부뿐이므로(축 이름의 %) 2차원
+# 그림에서 가까워 보여도 128차원에서는 멀 수 있습니다. 이웃을 판단할 때는 위의 코사인 유사도를 믿으세요.
+#
+# 생각해 볼 것:
+# - `" 1"`의 이웃을 찾아보세요. 숫자 토큰끼리는 얼마나 비슷한가요?
+# - 바이트 조각 토큰(예: `"안녕"`의 둘째 토큰)의 이웃은 어떤 토큰인가요? 왜 그럴까요?

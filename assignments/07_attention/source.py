@@ -11,7 +11,12 @@
 # 3. 어텐션 가중치 `attention_weights`와 스케일드 닷-프로덕트 어텐션 `scaled_dot_product_attention`
 # 4. 멀티 헤드 셀프 어텐션 `MultiHeadSelfAttention`
 #
-# 마지막에는 "나는 사과를 먹었다"의 어텐션 맵을 그려 봅니다.
+# 여러분의 함수와 모듈은 PyTorch의 것과 **값, dtype, 기울기**까지 같아야 합니다. float64 입력에는 float64 결과를
+# 돌려주고, torch 연산만으로 계산해 자동 미분이 기울기를 구할 수 있게 하세요(`.detach()`, `.numpy()`, `.item()`,
+# `torch.no_grad()`로 계산 그래프를 끊지 마세요). 입력 텐서는 바꾸지 말고 새 텐서를 돌려주세요.
+#
+# 마지막에는 여러분의 코드로 이 과정이 직접 사전 학습한 작은 한국어 GPT의 어텐션을 재현하고, "나는 사과를 먹었다"의
+# 어텐션 맵을 층과 헤드마다 그려 봅니다.
 #
 # ## 개요
 # 문장의 각 토큰은 세 가지 벡터를 만듭니다.
@@ -69,6 +74,7 @@ print("최댓값을 뺀 뒤:", torch.exp(shifted) / torch.exp(shifted).sum())
 # ### 연습 1: `softmax(x, dim=-1)`
 # `dim` 축을 따라 안정된 소프트맥스를 계산하세요. `torch.softmax`를 그대로 부르지 말고
 # `amax`(또는 `max`), `exp`, `sum`으로 직접 만드세요. `keepdim=True`가 브로드캐스팅을 도와줍니다.
+# 입력 `x`는 바꾸지 마세요(`x -= ...` 대신 `shifted = x - ...`).
 
 # %% solution=["softmax"]
 
@@ -223,51 +229,182 @@ with torch.no_grad():
 print("MultiHeadSelfAttention 확인 통과!")
 
 # %% [markdown]
-# ## 5. "나는 사과를 먹었다"의 어텐션 맵
+# ## 5. "나는 사과를 먹었다"의 어텐션 맵: 과정의 한국어 GPT
 #
-# 학습된 모델은 어텐션 가중치를 데이터에서 배웁니다. 여기서는 원리를 보기 위해 벡터를 **손으로** 정합니다.
-# 각 토큰의 임베딩은 네 가지 특징 [사람, 음식, 동작, 주어 표시]로 이루어집니다.
-# 쿼리 투영 $W_q$는 "동작" 토큰(먹었다)이 **음식**(목적어)을 강하게, **사람**(주어)을 약하게 찾도록, "사람"과
-# "음식" 토큰은 동작을 찾도록 만들었습니다. 키는 임베딩 그대로입니다($K = X$).
+# 학습된 모델은 어텐션 가중치를 데이터에서 배웁니다. 이 과정이 05~08 과제의 부품으로 직접 사전 학습한 작은
+# 한국어 GPT(`course_model/`, 09 과제부터 씁니다)가 "나는 사과를 먹었다"를 읽을 때 각 토큰이 어디를 보는지,
+# **여러분의 어텐션 코드로** 계산해 봅시다. 이 모델은 층 4개, 층마다 헤드 4개($d_{model} = 128$,
+# $d_{head} = 32$)이고, GPT라서 모든 층이 인과 마스크를 씁니다.
+#
+# 아래 주어진 코드는 05 과제의 `BPETokenizer`, 체크포인트를 읽는 `load_course_checkpoint`, 그리고 모델을
+# PyTorch의 층으로 조립하는 `course_model_torch_layers`입니다. 각 블록은 PyTorch의
+# `nn.TransformerEncoderLayer(norm_first=True)`이고 08 과제에서 직접 만들 프리-LN 블록과 같은 계산을 합니다.
+# 블록 안의 `self_attn`(`nn.MultiheadAttention`)이 **모델 자신의 어텐션**입니다. **채점 대상이 아니며** 잠겨
+# 있습니다. 실행만 하면 됩니다.
+
+# %%
+import json
+from pathlib import Path
+
+import regex
+from safetensors.torch import load_file
+
+# %% support=["05_tokenization:GPT2_PATTERN", "05_tokenization:pretokenize", "05_tokenization:_split_on_special_tokens", "05_tokenization:_merge_word", "05_tokenization:_apply_merges", "05_tokenization:BPETokenizer", "course_model:load_course_checkpoint", "course_model:course_model_torch_layers"]
+
+# %% [markdown]
+# 먼저 문장을 토큰으로 나눕니다. 이 토크나이저에서 `먹`은 드문 음절이라 UTF-8 바이트 세 개가 각각 토큰이
+# 됩니다(05 과제). 그림에서는 이런 토큰을 `먹(1/3)`, `먹(2/3)`, `먹(3/3)`으로 표시합니다.
+
+# %% tags=["skip-grading"]
+state, tokenizer, config = load_course_checkpoint("course_model")
+gpt = course_model_torch_layers(state, config)
+sentence = "나는 사과를 먹었다"
+ids = torch.tensor([tokenizer.encode(sentence)])  # (1, T)
+T, n_layers, n_heads, d_model = ids.shape[1], config["model"]["n_layers"], config["model"]["n_heads"], config["model"]["d_model"]
+
+
+def token_labels(token_ids, text):
+    """토큰마다 읽을 수 있는 이름: 완성된 글자는 그대로, 한 글자를 여러 토큰이 나눠 가지면 '먹(1/3)'처럼."""
+    pieces = [tokenizer.vocab[int(i)] for i in token_ids]
+    char_of_byte = [c for c, char in enumerate(text) for _ in char.encode()]
+    spans, start = [], 0
+    for piece in pieces:  # 각 토큰의 바이트가 걸친 글자들
+        spans.append({char_of_byte[b] for b in range(start, start + len(piece))})
+        start += len(piece)
+    labels = []
+    for k, (piece, chars) in enumerate(zip(pieces, spans)):
+        try:
+            labels.append(piece.decode().strip())
+        except UnicodeDecodeError:
+            split = max(chars)  # 이 토큰이 일부만 가진 음절
+            sharing = [j for j, other in enumerate(spans) if split in other]
+            labels.append(f"{text[split]}({sharing.index(k) + 1}/{len(sharing)})")
+    return labels
+
+
+labels = token_labels(ids[0], sentence)
+print(f"토큰 {T}개:", labels)
+
+# %% [markdown]
+# 이제 층마다 어텐션의 입력 $h = \mathrm{LN}_1(x)$을 만들고, 그 층의 가중치를 **여러분의**
+# `MultiHeadSelfAttention`에 넣습니다(이름이 `q_proj`, `k_proj`, `v_proj`, `o_proj`로 같습니다). 4절처럼 헤드를
+# 나눈 뒤 여러분의 `attention_weights`로 맵을, `scaled_dot_product_attention`으로 헤드 출력을 계산하고, 모델 자신의
+# 어텐션(`self_attn`, `need_weights=True`)과 비교합니다. 다음 층의 입력은 모델의 블록이 만듭니다.
+
+# %% tags=["skip-grading"]
+mask = causal_mask(T)
+layer_maps = []  # 층마다 여러분의 코드로 계산한 맵 (헤드, 쿼리, 키)
+with torch.no_grad():
+    x = gpt["tok_emb"](ids) + gpt["pos_emb"](torch.arange(T))
+    for layer_index, block in enumerate(gpt["blocks"]):
+        h = block.norm1(x)
+        attention = MultiHeadSelfAttention(d_model, n_heads)
+        prefix = f"blocks.{layer_index}.attn."
+        attention.load_state_dict({name[len(prefix):]: w for name, w in state.items() if name.startswith(prefix)})
+        q, k, v = (proj(h).view(1, T, n_heads, d_model // n_heads).transpose(1, 2)
+                   for proj in (attention.q_proj, attention.k_proj, attention.v_proj))
+        weights = attention_weights(q, k, mask)                 # (1, H, T, T)
+        heads = scaled_dot_product_attention(q, k, v, mask)     # (1, H, T, d_head)
+        # 모델 자신의 어텐션 (PyTorch의 불리언 마스크는 True = 가림이라 ~를 붙입니다)
+        model_out, model_weights = block.self_attn(h, h, h, attn_mask=~mask, need_weights=True,
+                                                   average_attn_weights=False)
+        assert torch.allclose(weights, model_weights, atol=1e-5), \
+            f"층 {layer_index + 1}: 여러분의 attention_weights가 모델의 어텐션 맵과 다릅니다."
+        assert torch.allclose(heads, model_weights @ v, atol=1e-5), \
+            f"층 {layer_index + 1}: 여러분의 scaled_dot_product_attention이 모델의 맵으로 만든 헤드 출력과 다릅니다."
+        assert torch.allclose(attention(h, mask), model_out, atol=1e-5), \
+            f"층 {layer_index + 1}: 여러분의 MultiHeadSelfAttention 출력이 모델의 self_attn과 다릅니다."
+        layer_maps.append(weights[0])
+        x = block(x, src_mask=~mask)
+maps = torch.stack(layer_maps)  # (층, 헤드, 쿼리, 키)
+print(f"층 {n_layers}개 × 헤드 {n_heads}개: 여러분의 어텐션이 모델의 맵과 출력을 그대로 재현합니다.")
 
 # %% tags=["skip-grading"]
 import matplotlib.pyplot as plt
 
 import koreanize_matplotlib  # noqa: F401  (한글 글꼴(나눔고딕)을 설정하고 axes.unicode_minus를 끕니다)
 
-tokens = ["나는\n(naneun)", "사과를\n(sagwareul)", "먹었다\n(meogeotda)"]
-#                  사람  음식  동작  주어
-X = torch.tensor([[1.0, 0.0, 0.0, 1.0],    # 나는
-                  [0.0, 1.0, 0.0, 0.0],    # 사과를
-                  [0.0, 0.0, 1.0, 0.0]])   # 먹었다
-W_q = torch.tensor([[0.0, 0.0, 2.0, 0.0],  # 사람 → 동작을 찾음
-                    [0.0, 0.0, 4.0, 0.0],  # 음식 → 동작을 찾음
-                    [3.0, 6.0, 0.0, 0.0],  # 동작 → 사람(조금), 음식(많이)을 찾음
-                    [0.0, 0.0, 0.0, 0.0]])
-Q, K = X @ W_q, X
-
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
-for ax, (title, mask) in zip(axes, [("양방향 (마스크 없음)", None), ("인과 마스크 (GPT)", causal_mask(3))]):
-    A = attention_weights(Q, K, mask)
-    ax.imshow(A, cmap="Blues", vmin=0, vmax=1)
-    for i in range(3):
-        for j in range(3):
-            ax.text(j, i, f"{A[i, j]:.2f}", ha="center", va="center",
-                    color="white" if A[i, j] > 0.5 else "black")
-    ax.set_xticks(range(3), tokens)
-    ax.set_yticks(range(3), tokens)
-    ax.set_xlabel("키 (보는 대상)")
-    ax.set_ylabel("쿼리 (보는 토큰)")
-    ax.set_title(title)
+if "maps" not in globals():  # the cell above stopped at an unfinished function
+    raise NotImplementedError("위의 연습들을 먼저 구현한 뒤 이 셀을 실행하세요.")
+fig, axes = plt.subplots(n_layers, n_heads, figsize=(14, 14), sharex=True, sharey=True)
+for layer_index in range(n_layers):
+    for head in range(n_heads):
+        ax = axes[layer_index, head]
+        ax.imshow(maps[layer_index, head], cmap="Blues", vmin=0, vmax=1)
+        ax.set_title(f"층 {layer_index + 1} · 헤드 {head + 1}", fontsize=10)
+        ax.set_xticks(range(T), labels, rotation=90, fontsize=8)
+        ax.set_yticks(range(T), labels, fontsize=8)
+fig.supxlabel("키 (보는 대상)")
+fig.supylabel("쿼리 (보는 토큰)")
+fig.suptitle(f'"{sentence}": 과정의 한국어 GPT의 어텐션 맵 (인과 마스크, 진할수록 큰 가중치)')
 plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# 왼쪽 맵의 마지막 행에서 "먹었다"는 "사과를"에 가장 큰 가중치를 줍니다: 무엇을 먹었는지가 동사의 뜻을
-# 완성하기 때문입니다. 오른쪽(인과 마스크)에서는 "나는"이 자기 자신만 볼 수 있어 가중치가 1이고,
-# 대각선 위쪽(미래)은 모두 정확히 0입니다.
+# 모든 맵의 대각선 위쪽(미래)은 정확히 0이고, 첫 토큰 `나는`의 행은 자기 자신에게 1입니다. 헤드마다 보는 곳이
+# 다릅니다: 거의 고르게 퍼진 헤드, 바로 앞 토큰을 보는 헤드, 한두 토큰에 몰리는 헤드가 있습니다.
+#
+# 교재는 "먹었다"가 "사과"와 높은 관련성을 가진다고 합니다. 헤드마다 `먹었다`의 토큰들(쿼리)이 준 가중치를
+# 평균해 봅시다. 왼쪽은 어절 `사과를`의 세 토큰에 준 가중치의 합, 오른쪽은 그중 조사 `를`에 준 가중치입니다.
+# 비교 기준으로, 각 쿼리가 볼 수 있는 키에 가중치를 고르게 나눠 주면 얼마가 되는지도 계산합니다(인과 마스크
+# 때문에 쿼리마다 볼 수 있는 키의 수가 다릅니다).
+
+# %% tags=["skip-grading"]
+if "maps" not in globals():  # the cell above stopped at an unfinished function
+    raise NotImplementedError("위의 연습들을 먼저 구현한 뒤 이 셀을 실행하세요.")
+words = sentence.split()
+char_of_byte = [c for c, char in enumerate(sentence) for _ in char.encode()]
+word_of_token, end = [], 0
+for token_id in ids[0].tolist():
+    end += len(tokenizer.vocab[token_id])
+    last_char = char_of_byte[end - 1]                                 # 토큰의 마지막 바이트가 속한 글자
+    word_of_token.append(len(sentence[:last_char + 1].split()) - 1)  # 그 글자가 든 어절의 번호
+verb_queries = [t for t, w in enumerate(word_of_token) if words[w] == "먹었다"]
+object_keys = [t for t, w in enumerate(word_of_token) if words[w] == "사과를"]
+particle_key = [t for t in object_keys if labels[t] == "를"]
+
+
+def mean_weight(keys):
+    """헤드마다 (층, 헤드): 먹었다의 쿼리들이 keys에 준 가중치의 합을 쿼리에 대해 평균한 값과, 고르게 나눌 때의 값."""
+    got = maps[:, :, verb_queries][..., keys].sum(-1).mean(-1)
+    uniform = sum(len(keys) / (q + 1) for q in verb_queries) / len(verb_queries)
+    return got, uniform
+
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+for ax, (name, keys) in zip(axes, [("사과를", object_keys), ("를", particle_key)]):
+    got, uniform = mean_weight(keys)
+    image = ax.imshow(got, cmap="Oranges", vmin=0, vmax=1)
+    for layer_index in range(n_layers):
+        for head in range(n_heads):
+            value = got[layer_index, head].item()
+            ax.text(head, layer_index, f"{value:.2f}", ha="center", va="center",
+                    color="white" if value > 0.6 else "black")
+    ax.set_xticks(range(n_heads), [f"헤드 {h + 1}" for h in range(n_heads)])
+    ax.set_yticks(range(n_layers), [f"층 {i + 1}" for i in range(n_layers)])
+    ax.set_title(f"'먹었다'가 '{name}'에 준 가중치 (고르게 나누면 {uniform:.2f})")
+    fig.colorbar(image, ax=ax)
+plt.tight_layout()
+plt.show()
+
+to_particle, uniform = mean_weight(particle_key)
+best_layer, best_head = divmod(int(to_particle.argmax()), n_heads)
+print(f"'를'을 가장 많이 보는 헤드: 층 {best_layer + 1} · 헤드 {best_head + 1} "
+      f"(평균 {to_particle.max():.2f}, 고르게 나누면 {uniform:.2f})")
+for q in verb_queries:
+    row = maps[best_layer, best_head, q]
+    print(f"  쿼리 {labels[q]:>7} →", ", ".join(f"{labels[j]} {row[j]:.2f}" for j in object_keys),
+          f"| 가장 큰 가중치: {labels[int(row.argmax())]}")
+
+# %% [markdown]
+# 어절 `사과를` 전체로 보면 헤드마다 고르게 나눌 때보다 조금 많거나 적은 정도입니다. 그런데 몇몇 헤드는 목적어를
+# 표시하는 조사 `를` 하나에, 고르게 나눌 때보다 몇 배나 큰 가중치를 몰아 줍니다. 동사 `먹었다`가 "무엇을
+# 먹었나"를 찾는 관계가 헤드 하나의 일이 된 셈이고, 교재의 예가 말하는 관련성이 이 모델에서는 `를`을 통해
+# 나타납니다. 하지만 모든 헤드가 그렇지는 않고, 같은 헤드가 다른 문장에서 같은 일을 한다는 보장도 없습니다.
+# 어텐션 맵은 모델이 **어디에서 정보를 가져오는지**를 보여 줄 뿐, 그 정보로 무엇을 하는지(값 벡터와 그 뒤의
+# 층)는 보여 주지 않습니다.
 #
 # 생각해 볼 것:
-# - $W_q$의 값을 모두 10배로 키우면 맵이 어떻게 변할까요? (소프트맥스가 한 토큰에 쏠립니다.)
-# - 단어 순서를 "사과를 나는 먹었다"로 바꾸면 양방향 맵은 어떻게 될까요? 어텐션만으로는 순서를 알 수 없다는
-#   점이 위치 인코딩(06 과제)이 필요한 이유입니다.
+# - `sentence`를 "사과를 나는 먹었다"로 바꾸면 같은 헤드는 여전히 `를`을 볼까요? 위치 임베딩(06 과제)이 없다면
+#   어텐션만으로는 단어 순서를 알 수 없다는 점도 떠올려 보세요.
+# - 헤드 하나의 $W_q$를 10배로 키우면 그 헤드의 맵은 어떻게 변할까요? (소프트맥스가 한 토큰에 쏠립니다.)

@@ -15,6 +15,11 @@
 # 4. 블록을 쌓은 언어 모델 `MiniGPT` (출력 헤드와 토큰 임베딩의 가중치 공유)
 # 5. 파라미터 수 공식 `count_parameters`
 #
+# 여러분의 함수와 모듈은 PyTorch의 것(`nn.LayerNorm`, `nn.GELU`, `nn.TransformerEncoderLayer`)과 **값, dtype,
+# 기울기**까지 같아야 합니다. float64 입력과 가중치에는 float64 결과를 돌려주고, torch 연산만으로 계산해 자동 미분이
+# 모든 파라미터의 기울기를 구할 수 있게 하세요(`.detach()`, `.numpy()`, `.item()`, `.data`, `torch.no_grad()`로 계산
+# 그래프를 끊지 마세요). 입력 텐서는 바꾸지 말고 새 텐서를 돌려주세요.
+#
 # 여기서 만드는 `MiniGPT`가 이 과정에서 한국어 텍스트로 사전 학습해 09~11 과제에서 쓰는 모델의 구조입니다.
 #
 # ## 개요
@@ -105,9 +110,16 @@ print("layer_norm 확인 통과!")
 # $$\mathrm{GELU}(x) = x\,\Phi(x) = \tfrac12\,x\left(1 + \mathrm{erf}\!\left(x/\sqrt2\right)\right)$$
 #
 # ReLU와 비슷하지만 0 근처에서 매끄럽고, 작은 음수를 조금 통과시킵니다. GPT-2는 계산이 빠른 tanh 근사식을
-# 썼지만, 이 과정에서는 **정확한 erf 형태**를 씁니다(PyTorch `nn.GELU()`의 기본값). 두 식은 최대 약
-# $10^{-3}$ 차이가 납니다.
+# 썼지만, 이 과정에서는 **정확한 erf 형태**를 씁니다(PyTorch `nn.GELU()`의 기본값). 두 식의 차이는
+# $x \approx \pm 2.7$에서 가장 크고, 그 크기는 약 $4.7 \times 10^{-4}$입니다(아래 셀에서 직접 잽니다). 작은 차이지만
+# 학습된 가중치를 옮겨 쓸 때는 모델이 학습한 식과 같은 식을 써야 출력이 정확히 같습니다.
 #
+# %%
+x_grid = torch.linspace(-6, 6, 120_001, dtype=torch.float64)
+gap = (nn.functional.gelu(x_grid) - nn.functional.gelu(x_grid, approximate="tanh")).abs()
+print(f"정확한 GELU와 tanh 근사의 최대 차이: {gap.max().item():.2e} (x = {x_grid[gap.argmax()].item():.2f})")
+
+# %% [markdown]
 # ### 연습 2: `gelu(x)`
 # `torch.erf`를 쓰세요. `torch.nn.functional.gelu`를 그대로 부르지 마세요.
 

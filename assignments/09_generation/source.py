@@ -13,7 +13,11 @@
 # 2. 상위 k개 거르기 `top_k_filter`, 누적 확률 거르기 `top_p_filter`
 # 3. 시드를 고정한 추출 `sample_next`
 # 4. 탐욕적 디코딩 `greedy_decode`와 빔 서치 `beam_search`
-# 5. KV 캐시 `forward_with_cache`, `greedy_decode_cached`
+# 5. 반복 벌점 `apply_repetition_penalty` — 그리고 과정의 한국어 GPT로 **질문에 대한 답변** 만들기
+# 6. KV 캐시 `forward_with_cache`, `greedy_decode_cached`
+#
+# 이 과제의 함수는 인자로 받은 로짓 텐서와 프롬프트 목록을 **바꾸지 않고** 새 값을 돌려줍니다(호출한 쪽의 로짓이나
+# 프롬프트가 몰래 바뀌면, 같은 로짓으로 여러 설정을 비교하는 코드가 조용히 틀립니다).
 #
 # ## 개요
 # 언어 모델은 한 번에 토큰 하나씩 글을 씁니다(자기회귀, autoregressive).
@@ -116,6 +120,7 @@ print("apply_temperature: 통과")
 # p = 0.75 → 2개(두 개로 정확히 0.75), p = 0.5 → 1개. (2의 거듭제곱 확률이라 부동소수점 합이 정확합니다.)
 #
 # 두 함수 모두 호출한 쪽의 텐서를 바꾸지 말고 **새 텐서**를 돌려주세요. `logits`의 모양은 `(..., V)`입니다.
+# `k`가 어휘 크기 V 이상이면 top-k는 아무것도 거르지 않습니다(`torch.topk`에 V보다 큰 k를 주면 오류이니 주의).
 
 # %% solution=["top_k_filter"]
 
@@ -140,11 +145,13 @@ print("top_p_filter: 통과")
 # %% [markdown]
 # ## 3. 시드를 고정한 추출
 # `sample_next`는 **온도 → top-k → top-p** 순서로 로짓을 거른 뒤 softmax 확률에서 하나를 뽑습니다.
-# 순서가 중요합니다: top-p를 온도보다 먼저 하면 원래(더 뾰족한) 분포로 후보를 고르게 되어 다른 분포가 됩니다.
+# top-k는 로짓의 **순위**만 보므로 온도와 순서를 바꿔도 같지만, top-p는 확률의 **크기**를 보므로 순서가 중요합니다.
+# top-p를 온도보다 먼저 하면 온도를 적용하기 전의 분포로 후보를 고르게 됩니다. $T > 1$이면 원래 분포가 더 뾰족해서
+# 후보가 너무 적게, $T < 1$이면 원래 분포가 더 평평해서 후보가 너무 많이 남습니다. 어느 쪽이든 뽑는 분포가 달라집니다.
 #
 # 뽑을 때는 인자로 받은 `torch.Generator`를 씁니다(`torch.multinomial(..., generator=generator)`). 전역 난수를 쓰면
-# 같은 시드로 같은 결과를 재현할 수 없습니다. `logits`가 `(B, V)`이면 행마다 하나씩, 모양 `(B,)`를 돌려줍니다.
-# `temperature=0`이면 뽑지 않고 argmax를 돌려줍니다.
+# 같은 시드로 같은 결과를 재현할 수 없습니다. `logits`가 `(B, V)`이면 행마다 **그 행의 분포에서** 하나씩 뽑아 모양
+# `(B,)`를 돌려줍니다. `temperature=0`이면 뽑지 않고 argmax를 돌려주고, `temperature < 0`이면 `ValueError`입니다.
 
 # %% solution=["sample_next"]
 
@@ -195,7 +202,8 @@ plt.show()
 # ## 4. 탐욕적 디코딩과 빔 서치
 # 디코딩 함수는 `model(ids)`가 로짓 `(B, T, V)`를 돌려주는 어떤 모델에도 쓸 수 있습니다. 다음 토큰은 **마지막
 # 위치**의 로짓 `model(ids)[0, -1]`에서 고릅니다(첫 위치 `[:, 0]`나 다른 축에서 고르면 안 됩니다).
-# `input_ids`는 프롬프트 토큰 목록이고, 두 함수 모두 **프롬프트 + 생성한 토큰**의 `list[int]`를 돌려줍니다.
+# `input_ids`는 프롬프트 토큰 목록(`list` 또는 1차원 텐서)이고, 두 함수 모두 **프롬프트 + 생성한 토큰**의 새
+# `list[int]`를 돌려줍니다. 받은 프롬프트 목록에 토큰을 덧붙이지 마세요(`tokens = input_ids`는 복사가 아닙니다).
 #
 # 이해를 돕는 **룩업 테이블 모델**: 다음 토큰 확률이 마지막 토큰에만 달려 있는 마르코프 모델입니다. 표의 행 $a$가
 # "토큰 $a$ 다음 토큰의 확률"입니다. 위치마다 로짓을 돌려주므로 GPT와 똑같이 쓸 수 있습니다.
@@ -249,37 +257,150 @@ assert abs(_score - (math.log(0.4) + math.log(0.95)) / 2) < 1e-5, "점수 = 로�
 print("beam_search: 통과")
 
 # %% [markdown]
-# ### 과정의 한국어 GPT로 문장 이어 쓰기
+# ## 5. 반복 벌점 (Repetition penalty)
+# 아래 문장 이어 쓰기에서 보듯, 작은 모델의 탐욕적 디코딩과 빔 서치는 같은 구절을 되풀이하기 쉽습니다("이 경우, 이 경우, …").
+# 한 번 나온 구절이 다시 나올 확률을 높게 보는 모델이 매 단계 가장 그럴듯한 토큰을 고르면, 반복이 반복을 부릅니다.
+# **반복 벌점**은 이미 나온 토큰의 로짓을 깎아 이 고리를 끊습니다.
+#
+# 이 과제는 Hugging Face `generate(repetition_penalty=θ)`의 규칙(`RepetitionPenaltyLogitsProcessor`, CTRL 논문
+# Keskar et al. 2019)을 따릅니다. 이전 토큰 목록 `previous_ids`에 **한 번 이상** 있는 토큰의 로짓 $z$만
+#
+# $$ z' = \begin{cases} z / \theta & z > 0 \\ z \cdot \theta & z < 0 \\ 0 & z = 0 \end{cases} $$
+#
+# 으로 바꾸고, 나머지 토큰의 로짓은 그대로 둡니다($\theta$ = `penalty`).
+#
+# - 양수는 나누고 음수는 **곱해야** $\theta > 1$일 때 언제나 로짓이 작아집니다. 음수 로짓을 $\theta$로 나누면 0에 가까워져
+#   그 토큰이 오히려 더 잘 나옵니다.
+# - 몇 번 나왔든 **한 번만** 적용합니다. (나온 횟수 $c$에 비례해 $z - \alpha c$로 빼는 OpenAI API의 `frequency_penalty`는
+#   다른 규칙입니다.)
+# - $\theta = 1$이면 그대로, $0 < \theta < 1$이면 반복을 오히려 부추깁니다. $\theta \le 0$은 `ValueError`입니다.
+#   `previous_ids`가 비어 있으면 로짓은 그대로입니다.
+# - `logits`가 `(V,)`이면 `previous_ids`는 id 목록(`list` 또는 1차원 텐서), `(B, V)`이면 `(B, L)` 텐서이고 행 $b$의 벌점은
+#   행 $b$의 이전 토큰에만 줍니다.
+# - 이전 토큰에는 프롬프트도 들어갑니다(Hugging Face와 같습니다). 벌점은 원래 로짓에 주고, 그다음 `sample_next`(온도 → top-k →
+#   top-p)에 넘깁니다. (온도와는 순서를 바꿔도 결과가 같습니다: 둘 다 부호를 지키는 나눗셈·곱셈이니까요.)
+#
+# 예: 로짓 `[2.0, -1.0, 0.0, 3.0]`, 이전 토큰 `[0, 1, 1, 2]`, $\theta = 2$ → `[1.0, -2.0, 0.0, 3.0]`
+# (토큰 1은 두 번 나왔지만 한 번만 곱하고, 토큰 3은 나온 적이 없어 그대로).
+
+# %% solution=["apply_repetition_penalty"]
+
+# %% tests="test_repetition_penalty"
+_z = torch.tensor([2.0, -1.0, 0.0, 3.0])
+assert torch.equal(apply_repetition_penalty(_z, [0, 1, 1, 2], 2.0), torch.tensor([1.0, -2.0, 0.0, 3.0])), \
+    "나온 토큰의 양수 로짓은 penalty로 나누고 음수 로짓은 곱합니다 (여러 번 나와도 한 번만, 나머지는 그대로)."
+assert torch.equal(_z, torch.tensor([2.0, -1.0, 0.0, 3.0])), "입력 로짓을 제자리에서 바꾸지 말고 새 텐서를 돌려주세요."
+assert torch.equal(apply_repetition_penalty(_z, [], 2.0), _z), "이전 토큰이 없으면 로짓은 그대로입니다."
+_rows = apply_repetition_penalty(torch.ones(2, 3), torch.tensor([[0, 0], [2, 1]]), 4.0)
+assert torch.equal(_rows, torch.tensor([[0.25, 1.0, 1.0], [1.0, 0.25, 0.25]])), "행 b에는 행 b의 이전 토큰만 벌점을 줍니다."
+print("apply_repetition_penalty: 통과")
+
+# %% [markdown]
+# ### 과정의 한국어 GPT로 문장 이어 쓰기 (문장 완성)
 # 같은 프롬프트를 온도를 바꿔 가며 이어 씁니다(시드 고정, top-p 0.95). 온도가 낮으면 안전하고 단조롭게,
-# 높으면 다양하지만 엉뚱하게 이어집니다. 탐욕적 디코딩과 빔 서치 결과도 비교해 보세요.
+# 높으면 다양하지만 엉뚱하게 이어집니다. 탐욕적 디코딩(`temperature=0`)에 반복 벌점을 주면 어떻게 바뀌는지, 빔 서치와도 비교해 보세요.
 # (작은 모델이라 뜻이 통하는 문장은 짧습니다. 헌법, 법률안, LibreOffice 도움말, 데비안 FAQ로 학습했습니다.)
 
 # %% tags=["skip-grading"]
-def generate(model, tokenizer, prompt, max_new_tokens=40, seed=0, **sampling):
-    """sample_next로 한 토큰씩 이어 쓰기 (문맥이 모델의 최대 길이를 넘지 않게 자릅니다)."""
+torch.set_num_threads(1)  # 작은 모델은 스레드 하나가 빠르고, 다른 프로그램과 코어를 나눠 쓸 때 덜 흔들립니다
+eot = tokenizer.encode(config["eot"])[0]
+
+
+def generate(model, tokenizer, prompt, max_new_tokens=40, seed=0, repetition_penalty=1.0, stop_id=None, **sampling):
+    """apply_repetition_penalty → sample_next로 한 토큰씩 이어 쓰기. 프롬프트 뒤에 만든 글만 돌려줍니다.
+
+    끝 토큰(<|endoftext|>)이나 stop_id를 만들면 멈춥니다. 모델에는 최근 n_ctx개 토큰만 넣습니다.
+    """
     generator = torch.Generator().manual_seed(seed)
     ids = tokenizer.encode(prompt)
-    eot = tokenizer.encode(config["eot"])[0]
+    start = len(ids)
     with torch.no_grad():
         for _ in range(max_new_tokens):
             logits = model(torch.tensor([ids[-model.n_ctx:]]))[0, -1]
+            logits = apply_repetition_penalty(logits, ids, repetition_penalty)
             next_id = int(sample_next(logits, generator, **sampling))
-            if next_id == eot:
+            if next_id in (eot, stop_id):
                 break
             ids.append(next_id)
-    return tokenizer.decode(ids)
+    return tokenizer.decode(ids[start:])
+
+
+def one_line(text):
+    """줄바꿈을 ⏎로 보여 한 줄로 (빈 줄이 잔뜩 나와도 읽기 쉽게)."""
+    return text.strip().replace("\n", " ⏎ ")
 
 
 for prompt in ("대한민국의 주권은", "이 대화 상자에서"):
-    print(f"== {prompt}")
-    for temperature in (0.0, 0.5, 0.8, 1.2, 2.0):
-        print(f"T = {temperature}:", generate(model, tokenizer, prompt, temperature=temperature, top_p=0.95))
-    ids, eot = tokenizer.encode(prompt), tokenizer.encode(config["eot"])[0]
-    print("greedy :", tokenizer.decode(greedy_decode(model, ids, 30, eos_id=eot)))
-    print("beam 3 :", tokenizer.decode(beam_search(model, ids, 3, 20, eos_id=eot)[0]))
+    print(f"== {prompt} …")
+    for temperature in (0.5, 0.8, 1.2, 2.0):
+        print(f"T = {temperature}, top-p 0.95 :", one_line(generate(model, tokenizer, prompt, temperature=temperature,
+                                                                     top_p=0.95)))
+    print("탐욕적 :", one_line(generate(model, tokenizer, prompt, temperature=0)))
+    print("탐욕적 + 반복 벌점 1.3 :", one_line(generate(model, tokenizer, prompt, temperature=0, repetition_penalty=1.3)))
+    ids = tokenizer.encode(prompt)
+    print("빔 서치 (빔 3) :", one_line(tokenizer.decode(beam_search(model, ids, 3, 20, eos_id=eot)[0][len(ids):])))
+    print()
 
 # %% [markdown]
-# ## 5. KV 캐시 (KV cache)
+# ### 질문에 대한 답변 (Question answering)
+# 커리큘럼 2.6절의 예 "질문에 대한 답변"을 과정의 한국어 GPT로 해 봅니다. 이 모델은 질문에 답하도록 학습하지 않았고(그것은 11 과제의
+# 지시 튜닝이 할 일입니다) 헌법 같은 글을 이어 쓰도록만 배웠습니다. 그래서 프롬프트를 **질문 + 답의 첫머리**로 써서, 답이 헌법의
+# 문장처럼 이어지도록 이끕니다. 답은 한 줄이므로 줄바꿈 토큰을 끝 토큰(`eos_id`)으로 쓰고, 첫 줄만 답으로 봅니다
+# (BPE는 `".\n"`처럼 줄바꿈을 다른 글자와 한 토큰으로 묶기도 해서, 줄바꿈 토큰에서 멈추지 않는 답도 있습니다).
+#
+# 정답은 헌법 제42조 "국회의원의 임기는 4년으로 한다."입니다. 같은 모델, 같은 프롬프트에서 디코딩 방법만 바꿔 나란히 비교합니다.
+
+# %% tags=["skip-grading"]
+question = "질문: 국회의원의 임기는 몇 년인가?\n답변: 국회의원의 임기는"
+question_ids = tokenizer.encode(question)
+newline = tokenizer.encode("\n")[0]
+
+answers = {
+    "탐욕적": tokenizer.decode(greedy_decode(model, question_ids, 30, eos_id=newline)[len(question_ids):]),
+    "탐욕적 + 반복 벌점 1.3": generate(model, tokenizer, question, 30, repetition_penalty=1.3, stop_id=newline,
+                                 temperature=0),
+    "빔 서치 (빔 3)": tokenizer.decode(beam_search(model, question_ids, 3, 24, eos_id=newline)[0][len(question_ids):]),
+}
+for seed in range(3):
+    answers[f"샘플링 T 0.8, top-p 0.9, 벌점 1.2 (시드 {seed})"] = generate(
+        model, tokenizer, question, 30, seed=seed, repetition_penalty=1.2, stop_id=newline, temperature=0.8, top_p=0.9)
+
+import html
+
+from IPython.display import HTML, display
+
+first_lines = {name: answer.strip().split("\n")[0] for name, answer in answers.items()}
+rows = "".join(f"<tr><td>{html.escape(name)}</td><td style='text-align:left'>{html.escape(line)}</td></tr>"
+               for name, line in first_lines.items())
+display(HTML(f"<p>{html.escape(one_line(question))} …</p>"
+             f"<table><tr><th>디코딩</th><th style='text-align:left'>답변 (첫 줄)</th></tr>{rows}</table>"))
+
+# %% [markdown]
+# 답의 첫 토큰(숫자)에서 모델이 무엇을 망설이는지 확률로 봅니다. 모델은 "임기는 ○년으로 하며" 같은 **형식**은 익혔지만, 어떤 수가
+# 맞는지는 거의 모릅니다: 여러 숫자의 확률이 비슷하게 낮습니다. 탐욕적 디코딩과 빔 서치는 그중 가장 큰 것을 확신하는 것처럼
+# 골라 또박또박 틀리고, 샘플링은 시드마다 다른 답(다른 숫자, 때로는 엉뚱한 말)을 냅니다. 디코딩 방법은 모델이 모르는 것을
+# 알게 해 주지 못합니다.
+#
+# 빔 서치의 답도 눈여겨보세요. "법률이 정하는 바에 의하여"처럼 모델이 잘 아는 구절은 토큰 하나하나의 확률이 높아서, 그 구절을
+# 되풀이하는 빔이 (생성 길이로 나눈) 점수에서 줄을 끝내는 빔을 이기곤 합니다. 빔 서치가 긴 글에서 반복에 빠지는 이유입니다.
+
+# %% tags=["skip-grading"]
+with torch.no_grad():
+    answer_probs = torch.softmax(model(torch.tensor([question_ids]))[0, -1], -1)
+top = torch.topk(answer_probs, 10)
+names = [repr(tokenizer.decode([int(i)])) for i in top.indices]
+colors = ["tab:green" if tokenizer.decode([int(i)]).strip() == "4" else "tab:gray" for i in top.indices]
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ax.barh(range(10), top.values.numpy(), color=colors)
+ax.set_yticks(range(10), names)
+ax.invert_yaxis()
+ax.set_xlabel("다음 토큰의 확률")
+ax.set_title("'국회의원의 임기는' 다음 토큰 (초록: 헌법의 답 4)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 6. KV 캐시 (KV cache)
 # 탐욕적 디코딩은 토큰 하나를 만들 때마다 **전체 문장**을 다시 모델에 넣습니다. 그런데 인과 마스크 때문에 앞 토큰들의
 # 키(K)와 값(V)은 뒤 토큰이 붙어도 바뀌지 않습니다. 그래서 층마다 K, V를 저장해 두고(캐시), 새 토큰의 쿼리·키·값만
 # 계산해 이어 붙이면 같은 결과를 훨씬 적은 계산으로 얻습니다.

@@ -140,7 +140,10 @@ print("freeze_lower_layers: 통과")
 # - **초기화**: $B = 0$이므로 처음에는 $\Delta W = 0$ — 감싼 층이 원래 층과 **정확히** 같은 출력을 냅니다.
 #   $A$는 0이 아니어야 합니다(Kaiming 균등, PEFT와 같이 `kaiming_uniform_(A, a=√5)`). $A$도 0이면 $B$의 기울기
 #   $\partial L/\partial B \propto (Ax)^\top$이 0이라 아무것도 배우지 못합니다.
-# - **scaling** $= \alpha / r$: $r$을 바꿔도 같은 학습률이 비슷한 크기의 업데이트를 내도록 나눕니다.
+# - **scaling** $= \alpha / r$: $r$을 바꿔도 같은 학습률이 비슷한 크기의 업데이트를 내도록 나눕니다. 실수 나눗셈입니다
+#   ($r = 4$, $\alpha = 6$이면 1.5; `//`를 쓰면 1이 됩니다).
+# - $A$와 $B$는 `base.weight`와 같은 dtype(과 device)으로 만듭니다: float64나 bfloat16 모델을 감싸도 그대로 계산되도록.
+#   학습되는 것은 $A$와 $B$ 둘 다이므로, 순전파에서 어느 쪽도 `detach()`하거나 `.data`로 쓰면 안 됩니다.
 # - **드롭아웃**은 $A$에 들어가는 **입력** $x$에 적용합니다: `dropout(x) @ A.T @ B.T * scaling` (PEFT와 같음).
 # - **merge**: 학습이 끝나면 $W \leftarrow W + \frac{\alpha}{r} BA$로 접어 넣어, 추론 때 추가 계산이 없습니다.
 #   `unmerge`는 같은 양을 빼서 되돌립니다(다른 작업의 LoRA로 바꿔 끼울 때). 두 번 merge해도 한 번만 더해야 합니다.
@@ -184,6 +187,8 @@ print("LoRALinear: 통과")
 # `apply_lora(model, target_modules, r, alpha)`는 **이름**으로 층을 고릅니다(PEFT의 `target_modules`와 같은 방식).
 # 전체 이름이 대상 이름과 같거나 `"." + 대상 이름`으로 끝나는 모든 `nn.Linear`를 `LoRALinear`로 바꾸고, 나머지 파라미터는
 # 모두 얼립니다. 과정의 GPT에서 `["q_proj", "v_proj"]`는 네 블록의 `blocks.i.attn.q_proj`, `blocks.i.attn.v_proj` 여덟 개입니다.
+# 이름은 점(`.`)으로 나뉜 마지막 부분이 통째로 같아야 합니다: `"v_proj"`는 `attn.v_proj`에는 맞지만 `attn.kv_proj`나
+# `v_proj_head`에는 맞지 않고, 이름이 맞아도 `nn.Linear`가 아닌 층(예: `nn.LayerNorm`)은 감싸지 않습니다.
 #
 # - 중첩된 모듈까지 찾으려면 `model.named_children()`(바로 아래만)가 아니라 `model.named_modules()`(전부)를 씁니다.
 # - 바꾸는 동안 모듈 트리가 변하므로 **먼저 이름 목록을 만든 뒤** 바꿉니다. 부모 모듈은 `model.get_submodule("blocks.0.attn")`으로

@@ -1,4 +1,4 @@
-"""Torch models that hidden tests hand to the student's code (11_finetuning_process).
+"""Torch models and helpers that hidden tests hand to the student's code (07, 08, 11).
 
 Apart from testkit.py so that importing testkit never needs torch. Pickled by reference: the
 worker imports this module to rebuild the objects.
@@ -37,6 +37,35 @@ class TinyClassifier(nn.Module):
     def snapshot(self):
         """The parameters as a plain dict of tensors (a handle's way to read them back)."""
         return {name: p.detach().clone() for name, p in self.named_parameters()}
+
+
+class BackwardProbe:
+    """A forward hook for a student's module: gradients read back as plain data (07, 08).
+
+    `handle.register_forward_hook(BackwardProbe(cotangent))`, then `handle(x)`: after the forward,
+    the hook runs backward from the output with `cotangent` and leaves on the module
+    `probe_grads = {"input": grad of the first argument, "<parameter name>": grad, ...}` (None where no
+    gradient arrived; the whole dict None when the output does not require grad, e.g. detached).
+    Read it with `handle.probe_grads`. A shared parameter (a tied head) appears under each of its names,
+    with one gradient: the sum over every use.
+    """
+
+    def __init__(self, cotangent):
+        self.cotangent = cotangent
+
+    def __call__(self, module, args, output):
+        if not (isinstance(output, torch.Tensor) and output.requires_grad):
+            module.probe_grads = None
+            return
+        module.zero_grad(set_to_none=True)
+        first = args[0] if args and isinstance(args[0], torch.Tensor) else None
+        if first is not None and first.is_leaf and first.requires_grad:
+            first.grad = None
+        output.backward(self.cotangent.to(output.dtype))
+        grads = {"input": None if first is None or first.grad is None else first.grad.detach().clone()}
+        for name, parameter in module.named_parameters(remove_duplicate=False):
+            grads[name] = None if parameter.grad is None else parameter.grad.detach().clone()
+        module.probe_grads = grads
 
 
 class SGD:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from grader.score import Result
-from grader.suite import TestOutcome
+from grader.suite import TestOutcome, failure_message
 
 # (test name, graded cell, points, ability needed to pass, Korean hint)
 TESTS = [
@@ -31,13 +31,15 @@ def result(student: str, passed: set[str], *, assignment: str = ASSIGNMENT, test
     outcomes = []
     for name, cell, points, _, hint in tests:
         ok = name in passed
-        message = "" if ok else (messages or {}).get(name, hint)
+        doc = f"{name}: 무엇을 검사하는지"
+        # As grader.suite writes it: what the test checks, then what went wrong.
+        message = "" if ok else failure_message(doc, (messages or {}).get(name, hint))
         outcomes.append(TestOutcome(nodeid=f"tests/hidden/{assignment}/test_x.py::{name}", name=name,
                                     grade_id=cell, max_points=float(points),
                                     points=float(points) if ok else 0.0,
                                     status="passed" if ok else "failed", message=message,
                                     detail=f"want=[0.25, 0.5] got=[{student}]" if not ok else "",
-                                    doc=f"{name}: 무엇을 검사하는지"))
+                                    doc=doc))
     return Result(assignment, student, outcomes, ["bubblewrap"], 0.5, notebook="", notes=[],
                   detail="instructor detail", submitted_at=submitted_at)
 

@@ -2,7 +2,9 @@
 0 without crashing the grader, and every buggy variant (one per BUG_CATALOG row) loses points."""
 import pytest
 
+from _feedback import passed_feedback_problems
 from grader import mutants, suite
+from grader.errors import NOT_IMPLEMENTED
 from grader.grade import grade_notebook, grade_trusted_source
 
 
@@ -20,8 +22,10 @@ def test_reference_scores_full_marks_in_process(assignment):
     source = assignment.solution.read_text(encoding="utf-8")
     result = grade_trusted_source(assignment, source, "reference")
     assert result.score == result.max_score == 100, _failing(result)
-    # The issue's budget: the hidden suite grades the reference in <= 20 s on 2 cores.
-    assert result.duration_s < 20, f"{assignment.id}: suite took {result.duration_s:.1f} s"
+    # Every test passed: each says what it checked, in every format, and none reads as a failure.
+    problems = passed_feedback_problems(result)
+    assert not problems, "\n".join(problems)
+    # The 20 s budget per suite is a speed target: benchmarks/bench_hidden_suites.py measures it.
 
 
 def test_reference_notebook_scores_full_marks_through_the_worker(assignment):
@@ -34,6 +38,11 @@ def test_release_stub_scores_zero_without_crashing(assignment):
     result = grade_notebook(assignment.release_notebook, assignment, "stub")
     assert result.score == 0
     assert all(t.message for t in result.tests), "every failed test must say why"
+    # Code not written yet is named as such, never answered with a hint about a mistake.
+    unwritten = [t for t in result.tests if "NotImplementedError" in t.detail]
+    assert unwritten, "the release stub's functions raise NotImplementedError"
+    wrong = [f"{t.name}: {t.message}" for t in unwritten if NOT_IMPLEMENTED not in t.message]
+    assert not wrong, "\n".join(wrong)
 
 
 def _mutant_cases():

@@ -1,11 +1,12 @@
 """The 06 reference against torch.nn.Embedding, the formulas, and RoPE's relative-position property."""
 import math
 
+import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-from grader.assignments import load_solution
+from grader.assignments import ROOT, load_module_from, load_solution
 
 
 ref = load_solution("06_embedding")
@@ -88,3 +89,54 @@ def test_cosine_similarity_and_neighbours_match_torch(seed):
     sims = F.cosine_similarity(weight, weight[index : index + 1], dim=-1)
     order = [i for i in torch.argsort(sims, descending=True).tolist() if i != index]
     assert ref.nearest_neighbors(weight, index, 4) == order[:4]
+
+
+# ----------------------------------------------------------------------------- the course model (section 6)
+
+COURSE_MODEL = ROOT / "assignments" / "09_generation" / "course_model"
+
+
+@pytest.fixture(scope="module")
+def course():
+    """The shipped checkpoint's token embeddings and tokenizer, read as the notebook reads them."""
+    course_model = load_module_from(ROOT / "solutions" / "course_model.py", "course_model_06")
+    state, tokenizer, _ = course_model.load_course_checkpoint(COURSE_MODEL)
+    token_id = {token: i for i, token in tokenizer.vocab.items()}
+    return state["tok_emb.weight"], tokenizer, token_id
+
+
+def test_course_embeddings_show_what_the_notebook_says(course):
+    """Section 6's text names tokens and neighbours of the shipped checkpoint: a retrained model must
+    keep them true (or the text must change with it)."""
+    E, tokenizer, token_id = course
+    assert E.shape == (4096, 128)
+    assert len(tokenizer.encode("안녕")) == 3 and len(tokenizer.encode(" 국민")) == 1
+    claims = {"을": ["를", "으로", "이"], "하여": ["하거나", "하고", "하면"],
+              " 대통령": [" 국무총리", " 국회의원"], " 파일": [" 문서"]}
+    for word, neighbours in claims.items():
+        top5 = ref.nearest_neighbors(E, token_id[word.encode()], 5)
+        assert {token_id[n.encode()] for n in neighbours} <= set(top5), word
+
+
+def test_course_embedding_groups_cluster(course):
+    """The figure's claim: every chosen token but the one the text names (" 다운로드") is, on average,
+    closer (cosine) to its own group than to any other group, in all 128 dimensions, not only in the
+    2-D projection."""
+    E, _, token_id = course
+    groups = {  # the notebook's groups
+        "조사": ["을", "를", "이", "가", "은", "는", "의", "에서", "으로"],
+        "어미": ["하여", "하고", "하면", "하는", "하거나", "하며", "되는"],
+        "법·행정": [" 국민", " 정부", " 대통령", " 국회", " 법률", " 헌법", " 국무총리", " 예산"],
+        "컴퓨터": [" 파일", " 문서", " 프로그램", " 설치", " 다운로드", " 설정", " 디렉토리"],
+        "숫자": [" 0", " 1", " 2", " 3", " 5", " 10"],
+    }
+    rows = {g: E[[token_id[w.encode()] for w in words]] for g, words in groups.items()}
+    misplaced = []
+    for group, words in groups.items():
+        for k, word in enumerate(words):
+            vector = rows[group][k]
+            mean_cos = {g: float(ref.cosine_similarity(r, vector).sum() - (1.0 if g == group else 0.0))
+                        / (len(r) - (g == group)) for g, r in rows.items()}
+            if max(mean_cos, key=mean_cos.get) != group:
+                misplaced.append(word)
+    assert misplaced == [" 다운로드"], misplaced

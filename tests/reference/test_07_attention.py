@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-from grader.assignments import load_solution
+from grader.assignments import ROOT, load_module_from, load_solution
 
 
 ref = load_solution("07_attention")
@@ -99,3 +99,70 @@ def test_sdpa_leaves_inputs_alone():
     before = q.clone()
     ref.scaled_dot_product_attention(q, q, q, ref.causal_mask(4))
     assert torch.equal(q, before)
+
+
+# ----------------------------------------------------------------------------- the course model (section 5)
+
+COURSE_MODEL = ROOT / "assignments" / "09_generation" / "course_model"
+
+
+@pytest.fixture(scope="module")
+def course():
+    course_model = load_module_from(ROOT / "solutions" / "course_model.py", "course_model_07")
+    state, tokenizer, config = course_model.load_course_checkpoint(COURSE_MODEL)
+    return course_model, state, tokenizer, config
+
+
+def test_course_model_from_torch_layers_equals_mini_gpt(course):
+    """Section 5 runs the course GPT through PyTorch's layers (07 comes before MiniGPT): same logits."""
+    course_model, state, tokenizer, config = course
+    model, _, _ = course_model.load_course_model(COURSE_MODEL)
+    layers = course_model.course_model_torch_layers(state, config)
+    ids = torch.tensor([tokenizer.encode("나는 사과를 먹었다. 대한민국의 주권은 국민에게 있고")])
+    t = ids.shape[1]
+    with torch.no_grad():
+        x = layers["tok_emb"](ids) + layers["pos_emb"](torch.arange(t))
+        for block in layers["blocks"]:
+            x = block(x, src_mask=~ref.causal_mask(t))
+        logits = layers["ln_f"](x) @ layers["tok_emb"].weight.T
+        torch.testing.assert_close(logits, model(ids), atol=1e-4, rtol=0)
+
+
+def _course_maps(course, sentence):
+    """(층, 헤드, T, T) maps of the reference attention with each layer's weights, checked against the
+    model's own (nn.MultiheadAttention, need_weights=True), as the notebook computes them."""
+    course_model, state, tokenizer, config = course
+    layers = course_model.course_model_torch_layers(state, config)
+    ids = torch.tensor([tokenizer.encode(sentence)])
+    t, h, d = ids.shape[1], config["model"]["n_heads"], config["model"]["d_model"]
+    mask = ref.causal_mask(t)
+    maps = []
+    with torch.no_grad():
+        x = layers["tok_emb"](ids) + layers["pos_emb"](torch.arange(t))
+        for index, block in enumerate(layers["blocks"]):
+            attention = ref.MultiHeadSelfAttention(d, h)
+            prefix = f"blocks.{index}.attn."
+            attention.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+            normed = block.norm1(x)
+            q, k = (proj(normed).view(1, t, h, d // h).transpose(1, 2) for proj in (attention.q_proj, attention.k_proj))
+            weights = ref.attention_weights(q, k, mask)[0]
+            out, model_weights = block.self_attn(normed, normed, normed, attn_mask=~mask, need_weights=True,
+                                                 average_attn_weights=False)
+            torch.testing.assert_close(weights, model_weights[0], atol=1e-5, rtol=0)
+            torch.testing.assert_close(attention(normed, mask), out, atol=1e-5, rtol=0)
+            maps.append(weights)
+            x = block(x, src_mask=~mask)
+    return torch.stack(maps), [tokenizer.vocab[i] for i in ids[0].tolist()]
+
+
+def test_course_attention_maps_show_what_the_notebook_says(course):
+    """Section 5's text: some heads give the particle 를 several times the uniform share from the tokens
+    of 먹었다 (the shipped checkpoint; a retrained model must keep this true or the text must change)."""
+    maps, pieces = _course_maps(course, "나는 사과를 먹었다")
+    assert pieces[:4] == ["나는".encode(), " 사".encode(), "과".encode(), "를".encode()]
+    assert b"".join(pieces[4:]) == " 먹었다".encode() and len(pieces) == 9
+    verb_queries, particle = list(range(4, 9)), 3
+    to_particle = maps[:, :, verb_queries, particle].mean(-1)
+    uniform = sum(1 / (q + 1) for q in verb_queries) / len(verb_queries)
+    assert to_particle.max() > 3 * uniform
+    assert int((to_particle > 2 * uniform).sum()) >= 2

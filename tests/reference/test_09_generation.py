@@ -2,6 +2,8 @@
 
 - top-k equals torch.topk's survivors; top-p keeps the smallest prefix of the sorted distribution
   whose mass reaches p (checked in float64 on random logits); sampling frequencies match softmax.
+- the repetition penalty equals transformers' RepetitionPenaltyLogitsProcessor (bitwise, batched and
+  one row at a time), and its hand example is exact.
 - beam search: width 1 is greedy; width V with length_penalty 0 is exhaustive search.
 - KV cache: equal logits and equal greedy output on random MiniGPTs.
 - The shipped checkpoint (assignments/09_generation/course_model/) loads offline without pickle,
@@ -70,6 +72,31 @@ def test_dyadic_boundaries():
     counts = {p: int(torch.isfinite(ref.top_p_filter(logits, p)).sum()) for p in (0.8, 0.75, 0.5, 1e-9, 1.0)}
     assert counts == {0.8: 3, 0.75: 2, 0.5: 1, 1e-9: 1, 1.0: 5}
     assert int(torch.isfinite(ref.top_k_filter(torch.tensor([3.0, 2, 2, 1]), 2)).sum()) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), v=st.integers(2, 12), length=st.integers(1, 15),
+       penalty=st.sampled_from([0.5, 0.9, 1.0, 1.2, 2.0, 3.7]))
+def test_repetition_penalty_equals_transformers(seed, v, length, penalty):
+    from transformers.generation.logits_process import RepetitionPenaltyLogitsProcessor
+
+    g = torch.Generator().manual_seed(seed)
+    scores = torch.randn(3, v, generator=g) * 3
+    scores[0, 0] = 0.0
+    previous = torch.randint(0, v, (3, length), generator=g)
+    want = RepetitionPenaltyLogitsProcessor(penalty)(previous, scores.clone())
+    assert torch.equal(ref.apply_repetition_penalty(scores, previous, penalty), want)
+    assert torch.equal(ref.apply_repetition_penalty(scores[1], previous[1].tolist(), penalty), want[1])
+
+
+def test_repetition_penalty_hand_example_and_limits():
+    logits = torch.tensor([2.0, -1.0, 0.0, 3.0])
+    assert ref.apply_repetition_penalty(logits, [0, 1, 1, 2], 2.0).tolist() == [1.0, -2.0, 0.0, 3.0]
+    assert torch.equal(ref.apply_repetition_penalty(logits, [], 2.0), logits)
+    assert logits.tolist() == [2.0, -1.0, 0.0, 3.0]
+    for bad in (0.0, -1.0):
+        with pytest.raises(ValueError):
+            ref.apply_repetition_penalty(logits, [0], bad)
 
 
 def test_sampling_frequencies_and_seed():

@@ -5,6 +5,7 @@
   and lora_A initialised from PEFT's distribution (Kaiming uniform, a = √5: U(-1/√in, 1/√in)).
 - SoftPrompt.init_from_text vs PEFT's PromptEmbedding with TEXT init (a local word-level tokenizer):
   the same cycled / truncated ids, the same vectors; the forward prepends exactly those vectors.
+- gradients of A and B equal PEFT's with alpha / r = 1.5; a float64 model keeps float64 adapters.
 - BottleneckAdapter is the identity at init; freeze_lower_layers leaves frozen weights bitwise alone
   under torch.optim.AdamW with weight decay; the experiment's helpers run on a small GPT.
 """
@@ -87,6 +88,33 @@ def test_outputs_merge_and_unmerge_match_peft():
         if isinstance(module, ref.LoRALinear):
             module.unmerge()
     torch.testing.assert_close(ours.blocks[1]["v_proj"].base.weight, w0, atol=1e-6, rtol=0)
+
+
+def test_gradients_match_peft_when_alpha_is_not_a_multiple_of_r():
+    ours, theirs = _pair(r=4, alpha=6)  # scaling 1.5: integer division would give 1
+    x = torch.randn(5, 6, generator=torch.Generator().manual_seed(5))
+    torch.testing.assert_close(ours(x), theirs(x), atol=1e-5, rtol=1e-5)
+    ours(x).square().sum().backward()
+    theirs(x).square().sum().backward()
+    for name, module in ours.named_modules():
+        if isinstance(module, ref.LoRALinear):
+            peft_layer = theirs.get_submodule(name)
+            assert module.scaling == peft_layer.scaling["default"] == 1.5
+            torch.testing.assert_close(module.lora_A.grad, peft_layer.lora_A["default"].weight.grad)
+            torch.testing.assert_close(module.lora_B.grad, peft_layer.lora_B["default"].weight.grad)
+
+
+def test_float64_model_stays_float64_as_peft():
+    torch.manual_seed(6)
+    ours, theirs = Toy().double(), Toy().double()
+    theirs.load_state_dict(ours.state_dict())
+    ref.apply_lora(ours, ["q_proj", "v_proj"], 4, 6)
+    theirs = peft.inject_adapter_in_model(peft.LoraConfig(r=4, lora_alpha=6, target_modules=["q_proj", "v_proj"]),
+                                          theirs)
+    x = torch.randn(3, 6, dtype=torch.float64)
+    assert {p.dtype for p in ours.parameters()} == {p.dtype for p in theirs.parameters()} == {torch.float64}
+    assert ours(x).dtype == theirs(x).dtype == torch.float64
+    torch.testing.assert_close(ours(x), theirs(x))  # B = 0 in both: the base model's output
 
 
 def test_dropout_on_the_input_of_a_as_peft():

@@ -3,6 +3,7 @@ everything has, and the environment a kernel of these tests runs in."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,15 @@ from grader.build import BEGIN, END
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"  # the CI artifacts
+
+# matplotlib's warning when a figure's text has a character its font lacks: the character is drawn
+# as an empty box (or nothing), so the student reads a broken label.
+MISSING_GLYPH = re.compile(r"Glyph (\d+) \(.*?\) missing from font\(s\) ([^\n]+?)\.?$", re.MULTILINE)
+
+
+def missing_glyphs(stderr: str) -> list[str]:
+    """One entry per missing-glyph warning in a cell's stderr: "U+22C5 '⋅' (NanumGothic)"."""
+    return [f"U+{int(code):04X} {chr(int(code))!r} ({font})" for code, font in MISSING_GLYPH.findall(stderr)]
 
 
 def filled_notebook(assignment, release: Path | None = None) -> nbformat.NotebookNode:

@@ -7,7 +7,9 @@ kernel and is tested for every notebook in test_stub_notebooks.py.
 
 - Every notebook, `filled` (the release with the reference code in its solution cells): opened from
   the one JupyterLab page, Run > Run All Cells on a fresh kernel, no error and no stderr, every
-  visible check prints, every `plt.show()` cell shows a loaded image; saved; nbgrader's Validator
+  visible check prints, every `plt.show()` cell shows a loaded image, no figure text needs a glyph
+  its font lacks (matplotlib's "Glyph ... missing from font" warning, named with the notebook, the
+  cell and the character); saved; nbgrader's Validator
   passes the notebook as the browser ran it (Validate's verdict without running it a second time).
 - The toolbar's Validate button, clicked (the server runs nbgrader's validator on a fresh kernel):
   Success on one filled notebook; on the same notebook's stub, after Run All stops at the first
@@ -29,7 +31,7 @@ import time
 import pytest
 from nbgrader.validator import Validator
 
-from _student import SCREENSHOTS
+from _student import SCREENSHOTS, missing_glyphs
 from grader import assignments
 
 pytestmark = pytest.mark.xdist_group("jupyterlab")
@@ -228,7 +230,11 @@ def test_filled_notebook_runs_in_jupyterlab(lab, assignment):
         problems = [f"{_where(i, c)} did not run" for i, c in code_cells if c["count"] is None]
         for i, cell in code_cells:
             for output in cell["outputs"]:
-                if output["type"] == "error" or output["name"] == "stderr":
+                glyphs = missing_glyphs(output["text"]) if output["name"] == "stderr" else []
+                if glyphs:
+                    problems.append(f"{assignment.id} {_where(i, cell)}: figure text uses characters its font "
+                                    f"lacks (drawn blank): {', '.join(glyphs)}; use characters the font has")
+                elif output["type"] == "error" or output["name"] == "stderr":
                     problems.append(f"{_where(i, cell)}: {output['ename'] or 'stderr'}:\n"
                                     f"{(output['traceback'] or output['text'])[-800:]}")
         for i, cell in checks:

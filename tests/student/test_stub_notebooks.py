@@ -7,7 +7,9 @@ toolbar's Validate button does (clear outputs, a fresh kernel, every cell, error
 notebook, and the executed notebook it produced is kept for the checks:
 - every visible check fails with the short Korean message (unfilled function or failed
   expectation), and no cell fails any other way;
-- Validate reports a failure that names the unfilled code.
+- Validate reports a failure that names the unfilled code;
+- no figure that runs on the stub needs a glyph its font lacks (the filled notebooks' figures are
+  checked the same way in test_jupyterlab_browser.py).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import ClearOutput, Execute
 from nbgrader.validator import Validator
 
-from _student import SCREENSHOTS, kernel_env
+from _student import SCREENSHOTS, kernel_env, missing_glyphs
 
 MAX_MESSAGE_LINES = 6  # a check's failure must read as a message, not a traceback
 MESSAGE_HEADS = ("[아직 구현하지 않음]", "[확인 실패]")
@@ -67,6 +69,10 @@ def test_stub_runs_top_to_bottom_with_clear_failures(assignment, tmp_path, monke
         if cell.get("execution_count") is None:
             problems.append(f"{_where(index, cell)} did not run")
         errors = [o for o in cell.outputs if o.output_type == "error"]
+        glyphs = [g for o in cell.outputs if o.get("name") == "stderr" for g in missing_glyphs(o.text)]
+        if glyphs:
+            problems.append(f"{assignment.id} {_where(index, cell)}: figure text uses characters its font "
+                            f"lacks (drawn blank): {', '.join(glyphs)}; use characters the font has")
         for error in errors:
             traceback = "\n".join(error.traceback)
             if error.ename not in ("NotImplementedError", "AssertionError"):

@@ -35,7 +35,7 @@ def test_pad_trigram(student):
     """trigram(n=3)이면 문장 앞에 `<s>`를 2개, 뒤에 `</s>`를 1개 붙여야 합니다."""
     got = student.pad(["오늘", "날씨", "맑음"], 3)
     assert_equal(got, ["<s>", "<s>", "오늘", "날씨", "맑음", "</s>"],
-                 hint="문장 앞에는 `<s>`를 n-1개, 뒤에는 `</s>`를 1개 붙였나요?")
+                 hint="문장 앞에는 `<s>`를 n-1개, 뒤에는 `</s>`를 1개 붙입니다.")
 
 
 @pytest.mark.cell("test_pad")
@@ -63,7 +63,7 @@ def test_bigram_counts_two_sentences(student):
             ("<s>", "너는"): 1, ("너는", "선생"): 1, ("선생", "이다"): 1}
     expect(("이다", "너는") not in got,
            "한 문장의 끝과 다음 문장의 시작을 잇는 n-gram이 생겼습니다. 문장마다 따로 패딩하고 세세요.")
-    expect(got == want, "bigram 개수가 다릅니다. 문장마다 `<s>`/`</s>` 패딩을 한 뒤 세었나요?")
+    expect(got == want, "bigram 개수가 다릅니다. n-gram은 문장마다 `<s>`/`</s>` 패딩을 한 뒤 셉니다.")
 
 
 @pytest.mark.cell("test_count_ngrams")
@@ -104,8 +104,7 @@ def test_mle_hand_example(student):
              ("맑다", ("날씨",)): Fraction(0)}
     for (word, context), want in cases.items():
         assert_close(lm.prob(word, list(context)), float(want), atol=1e-12,
-                     hint="MLE 확률은 c(문맥, 단어) / c(문맥)입니다. 문맥 개수는 그 문맥 뒤에 "
-                          "토큰이 온 횟수(패딩 포함)로 세었나요?")
+                     hint="MLE 확률은 c(문맥, 단어) / c(문맥)입니다. 문맥 개수는 그 문맥 뒤에 토큰이 온 횟수(패딩 포함)입니다.")
 
 
 @LM
@@ -171,8 +170,7 @@ def test_perplexity_dyadic(student):
     """확률 (1/2, 1/4, 1/8)을 받는 세 토큰의 퍼플렉서티는 정확히 4여야 합니다."""
     lm = _fit(student, 1, 0.0, DYADIC)
     assert_close(lm.perplexity([["가", "나"]]), 4.0, rtol=1e-12,
-                 hint="퍼플렉서티는 exp(음의 로그확률의 평균)입니다. 합이 아닌 평균을, 자연로그와 "
-                      "exp를 짝지어 썼나요?")
+                 hint="퍼플렉서티는 exp(음의 로그확률의 평균)입니다. 합이 아니라 평균이고, 자연로그와 exp를 짝지어 씁니다.")
 
 
 @LM
@@ -192,8 +190,7 @@ def test_perplexity_token_count(student, ref):
     lm = _fit(student, 3, 0.1, TOY)
     want = ref.NGramLM(3, 0.1).fit(TOY).perplexity(held_out)
     assert_close(lm.perplexity(held_out), want, rtol=1e-9,
-                 hint="퍼플렉서티 값이 다릅니다. 예측한 토큰마다(문장 끝 `</s>` 포함, `<s>` 제외) "
-                      "평균을 냈나요?")
+                 hint="퍼플렉서티 값이 다릅니다. 평균은 예측한 토큰마다(문장 끝 `</s>` 포함, `<s>` 제외) 냅니다.")
 
 
 @LM
@@ -219,7 +216,7 @@ def test_perplexity_long_korean_text(student, ref):
     expect(got is not None and math.isfinite(float(got)),
            "긴 문장에서 퍼플렉서티가 무한대가 되었습니다. 확률을 곱하지 말고 로그확률을 더하세요.")
     assert_close(got, want, rtol=1e-9,
-                 hint="긴 문장의 퍼플렉서티가 다릅니다. 확률을 곱하지 말고 로그확률을 더하세요.")
+                 hint="긴 문장의 퍼플렉서티가 다릅니다. 퍼플렉서티는 exp(음의 로그확률의 평균)입니다.")
 
 
 # ---------------------------------------------------------------- generate
@@ -245,7 +242,7 @@ def test_generate_is_reproducible_with_rng(student):
     again = [lm.generate(np.random.default_rng(seed), max_len=8) for seed in range(6)]
     expect(first == again, "같은 시드의 rng로 다른 문장이 나옵니다. 전달받은 rng만 사용하세요.")
     expect(len({tuple(s) for s in first}) > 1,
-           "시드가 달라도 같은 문장만 나옵니다. rng로 확률에 따라 뽑았나요?")
+           "시드가 달라도 같은 문장만 나옵니다. 다음 토큰은 전달받은 rng로 확률에 따라 뽑습니다.")
 
 
 @LM
@@ -262,6 +259,6 @@ def test_generate_frequencies(student):
            "확률이 0인 토큰이 뽑혔거나 아무 토큰도 뽑히지 않았습니다.")
     share = tokens.count("가") / len(tokens)
     expect(abs(share - 2 / 3) < 0.07,
-           "뽑힌 토큰의 빈도가 모델의 확률과 다릅니다. 확률에 비례해 뽑았나요?")
+           "뽑힌 토큰의 빈도가 모델의 확률과 다릅니다. 토큰은 모델의 확률에 비례해 뽑습니다.")
     expect(4.5 < len(tokens) / len(sentences) < 13.5,
            "문장 길이가 기대와 다릅니다. `</s>`도 어휘의 하나로 확률에 따라 뽑고, 나오면 멈추세요.")

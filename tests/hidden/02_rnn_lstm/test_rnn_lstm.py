@@ -56,7 +56,7 @@ def test_rnn_cell_zero_state(student, rng):
     x = _randn(rng, B, I)
     want = torch.tanh(x @ w_ih.T + b_ih + b_hh)
     assert_close(_state(student.rnn_cell(x, torch.zeros(B, H), w_ih, w_hh, b_ih, b_hh), (B, H), "rnn_cell"),
-                 want, atol=1e-6, hint="상태가 0일 때 값이 다릅니다. 편향 b_ih와 b_hh를 둘 다 더했나요?")
+                 want, atol=1e-6, hint="상태가 0일 때 값이 다릅니다: tanh(x·W_ihᵀ + b_ih + b_hh)입니다 (두 편향 모두).")
 
 
 @pytest.mark.cell("test_rnn_cell")
@@ -72,7 +72,7 @@ def test_rnn_unrolled_matches_nn_rnn(student, rng):
         got = student.rnn_cell(x[:, t], h, *weights)
         h = torch.as_tensor(_state(got, (B, H), "rnn_cell"))
         assert_close(h, want[:, t], atol=1e-5,
-                     hint="여러 시점을 이어 계산한 값이 torch.nn.RNN과 다릅니다. 이전 은닉 상태 h에 W_hh를 곱했나요?")
+                     hint="여러 시점을 이어 계산한 값이 torch.nn.RNN과 다릅니다. 매 시점 h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)이고, h'가 다음 시점의 h입니다.")
 
 
 # ---------------------------------------------------------------- lstm_cell
@@ -118,7 +118,7 @@ def test_lstm_cell_gate_order(student):
 @pytest.mark.cell("test_lstm_cell")
 @pytest.mark.points(10)
 def test_lstm_cell_uses_both_biases(student, rng):
-    """b_ih와 b_hh를 모두 더해야 합니다 (한쪽만 쓰면 torch와 달라집니다)."""
+    """lstm_cell이 두 편향 b_ih와 b_hh를 모두 더하는지 확인합니다."""
     layer, (w_ih, w_hh, b_ih, b_hh) = _layer("lstm", 5)
     x, h, c = _randn(rng, B, I), _randn(rng, B, H), _randn(rng, B, H)
     b_hh = b_hh + 0.5                       # make the second bias impossible to miss
@@ -180,7 +180,7 @@ def test_lstm_forward_initial_state(student, rng):
     with torch.no_grad():
         want, (want_h, want_c) = layer(x, (h0[None], c0[None]))
     output, h_n, c_n = _forward(student, x, h0, c0, weights)
-    assert_close(output, want, atol=1e-5, hint="처음 상태 h0, c0에서 시작했나요? (0으로 다시 시작하면 안 됩니다)")
+    assert_close(output, want, atol=1e-5, hint="시점별 출력이 다릅니다: 계산은 주어진 처음 상태 (h0, c0)에서 시작합니다.")
     assert_close(np.stack([h_n, c_n]), torch.stack([want_h[0], want_c[0]]), atol=1e-5,
                  hint="처음 상태에서 시작했을 때 마지막 상태가 다릅니다.")
 
@@ -194,4 +194,4 @@ def test_lstm_forward_long_sequence(student, rng):
     with torch.no_grad():
         want, _ = layer(x)
     output, _, _ = _forward(student, x, torch.zeros(2, H), torch.zeros(2, H), weights)
-    assert_close(output, want, atol=1e-5, hint="긴 시퀀스에서 출력이 다릅니다. 모든 시점을 순서대로 계산했나요?")
+    assert_close(output, want, atol=1e-5, hint="긴 시퀀스에서 출력이 다릅니다. 시점 0부터 T-1까지 순서대로, 상태를 넘기며 계산합니다.")

@@ -146,7 +146,7 @@ def test_mlm_labels(student):
 @MLM
 @pytest.mark.points(8)
 def test_mlm_never_masks_specials(student):
-    """[CLS]/[SEP]/[PAD] 같은 특수 토큰은 (확률을 크게 해도) 절대 고르면 안 됩니다."""
+    """[CLS]/[SEP]/[PAD] 같은 특수 토큰은 (확률을 크게 해도) 고르지 않는지 확인합니다."""
     ids = _batch(50, 40, 2)
     special = np.isin(ids.numpy(), SPECIALS)
     inputs, labels = _mask(student, ids, 12, mlm_probability=0.9)
@@ -204,7 +204,7 @@ def test_mlm_uses_the_generator(student):
     first, second, other = (_mask(student, ids, seed) for seed in (7, 7, 8))
     expect(np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1]),
            "같은 시드의 torch.Generator로 다른 결과가 나옵니다. 모든 무작위를 generator 인자로 뽑으세요.")
-    expect(not np.array_equal(first[1], other[1]), "시드를 바꿔도 결과가 같습니다. generator로 뽑았나요?")
+    expect(not np.array_equal(first[1], other[1]), "시드를 바꿔도 결과가 같습니다. 무작위 선택은 모두 generator 인자로 뽑습니다.")
 
 
 # ---------------------------------------------------------------- GPT shift and loss
@@ -231,7 +231,7 @@ def test_shift_pad_becomes_ignore(student):
     inputs, labels = (_ints(x) for x in student.shift_for_causal_lm(ids, 9))
     want = ids.numpy()[:, 1:].copy()
     want[want == 9] = -100
-    expect(np.array_equal(labels, want), "labels에서 pad_id를 -100으로 바꿨나요? (다른 토큰은 그대로)")
+    expect(np.array_equal(labels, want), "labels에서는 pad_id인 자리만 -100이고, 다른 토큰은 그대로입니다.")
     expect(np.array_equal(inputs, ids.numpy()[:, :-1]), "inputs의 패딩은 그대로 두어야 합니다.")
 
 

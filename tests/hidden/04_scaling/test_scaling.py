@@ -26,7 +26,7 @@ def test_gpt3_175b(student):
 def test_gpt2_small(student):
     """GPT-2 small(12층, d=768, V=50257, 문맥 1024)은 124,439,808개여야 합니다."""
     assert_close(student.gpt_params(12, 768, 50257, 1024), 124_439_808, atol=0.5,
-                 hint="GPT-2 small의 파라미터 수가 다릅니다. 위치 임베딩과 마지막 LayerNorm도 세었나요?")
+                 hint="GPT-2 small의 파라미터 수가 다릅니다. 토큰·위치 임베딩, 층마다 12d² + 13d, 마지막 LayerNorm을 모두 셉니다.")
 
 
 @pytest.mark.cell("test_gpt_params")
@@ -128,7 +128,7 @@ def test_zero_shot(student):
 @pytest.mark.cell("test_few_shot_prompt")
 @pytest.mark.points(4)
 def test_few_shot_all_examples(student, ref):
-    """k가 예시 수와 같으면 예시를 모두 순서대로 넣어야 하고, 질문은 예시로 들어가면 안 됩니다."""
+    """k가 예시 수와 같으면 예시를 모두 순서대로 넣고, 질문은 맨 끝에만 넣는지 확인합니다."""
     got = student.few_shot_prompt(EXAMPLES, "8 - 3 = ?", 4)
     assert_equal(got, ref.few_shot_prompt(EXAMPLES, "8 - 3 = ?", 4),
                  hint="예시를 모두 넣은 프롬프트가 다릅니다. 순서와 구분자(빈 줄)를 확인하세요.")

@@ -207,6 +207,29 @@ def pretokenize(text):
     return regex.findall(GPT2_PATTERN, unicodedata.normalize("NFC", text))
 ''',
     },
+    # Issue 17 §3/§4: documented limits and input checks, the given order, the caller's arguments.
+    "tokenization-extra-specials-numbered-from-vocab-size": {
+        "train_bpe": [("vocab[256 + len(merges) + offset] = token.encode(\"utf-8\")",
+                       "vocab[vocab_size - len(special_tokens) + offset] = token.encode(\"utf-8\")")],
+    },
+    "tokenization-extra-specials-numbered-longest-first": {
+        "train_bpe": [("for offset, token in enumerate(special_tokens):",
+                       "for offset, token in enumerate(sorted(special_tokens, key=len, reverse=True)):")],
+    },
+    "tokenization-extra-no-vocab-size-check": {
+        "train_bpe": [("    if n_merges < 0:\n        raise ValueError(\"vocab_size는 256 + 특수 토큰 수 이상이어야 합니다.\")\n", "")],
+    },
+    "tokenization-extra-tokenizer-sorts-callers-specials": {
+        "BPETokenizer": [("self.special_tokens = list(special_tokens)",
+                          "if isinstance(special_tokens, list):\n"
+                          "            special_tokens.sort(key=len, reverse=True)\n"
+                          "        self.special_tokens = list(special_tokens)")],
+    },
+    "tokenization-extra-tokenizer-skips-unknown-specials": {
+        "BPETokenizer": [("            if not ids:\n"
+                          "                raise ValueError(f\"특수 토큰 {token!r}이(가) vocab에 없습니다.\")\n",
+                          "            if not ids:\n                continue\n")],
+    },
 }
 
 # Realistic buggy submissions for the demo (`python -m grader.samples`).

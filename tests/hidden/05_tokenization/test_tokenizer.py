@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from grader.assignments import ROOT, load_module_from
-from grader.checks import assert_equal, expect
+from grader.checks import assert_equal, expect, student_raises
 
 pytestmark = pytest.mark.cell("test_tokenizer")
 
@@ -34,7 +34,7 @@ def _encode(tokenizer, text):
     return [int(i) for i in ids]
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_encode_matches_reference_ids(student, ref, trained):
     """encode는 사전 토큰마다 병합 순위(rank)가 가장 낮은 쌍부터 병합해야 합니다."""
     vocab, merges, text = trained
@@ -56,7 +56,7 @@ def test_encode_wikipedia_example(student, ref):
                  hint="\"aaabdaaabac\" 예제의 encode 결과가 다릅니다. 병합을 학습한 순서대로 적용하세요.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_decode_korean_roundtrip(student, ref):
     """토큰이 한글 음절(3바이트)을 쪼개도 decode는 바이트를 모두 이은 뒤 한 번에 디코딩해야 합니다."""
     vocab, merges = ref.train_bpe(_konlpy_text()[:1500], 256 + 40)
@@ -70,7 +70,7 @@ def test_decode_korean_roundtrip(student, ref):
                  hint="완성되지 않은 UTF-8 바이트는 errors=\"replace\"로 �(U+FFFD)가 되어야 합니다.")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_overlapping_special_tokens(student, ref, trained):
     """겹치는 특수 토큰은 긴 것이 먼저 일치해야 하고, 특수 토큰은 쪼개지지 않아야 합니다."""
     vocab, merges, _ = trained
@@ -96,7 +96,7 @@ def test_roundtrip_edge_cases(student, trained):
                           "쌍이 없는 사전 토큰(1바이트)도 처리하세요.")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_no_unicode_normalization(student, trained):
     """NFD(자모로 분해된) 한글도 정규화 없이 바이트 그대로 왕복해야 합니다."""
     vocab, merges, _ = trained
@@ -117,3 +117,20 @@ def test_special_token_ids(student, trained):
                  hint="특수 토큰이 자기 id 하나로 바뀌지 않습니다. vocab에서 특수 토큰의 바이트열에 해당하는 id를 쓰세요.")
     assert_equal(_encode(tok, "<|endoftext|><|endoftext|>"), [first + 1],
                  hint="긴 특수 토큰이 자기 id 하나로 바뀌지 않습니다.")
+
+
+@pytest.mark.points(2)
+def test_tokenizer_requires_its_special_tokens_in_vocab(student, trained):
+    """vocab에 없는 특수 토큰을 받으면 BPETokenizer가 ValueError를 내는지 확인합니다."""
+    vocab, merges, _ = trained
+    with student_raises(ValueError, hint="vocab에 없는 특수 토큰을 받으면 BPETokenizer가 ValueError를 내야 합니다."):
+        student.BPETokenizer(vocab, merges, ["<|endoftext|>", "<|not-in-vocab|>"])
+
+
+@pytest.mark.points(2)
+def test_tokenizer_leaves_its_arguments_alone(student, trained):
+    """BPETokenizer를 만들어도 넘겨준 vocab, merges, special_tokens가 그대로인지 확인합니다."""
+    vocab, merges, _ = trained
+    _, after, _ = student.call_with_args("BPETokenizer", dict(vocab), list(merges), list(SPECIALS))  # shortest first
+    for name, given, left in zip(("vocab", "merges", "special_tokens"), (vocab, list(merges), SPECIALS), after):
+        expect(left == given, f"BPETokenizer가 넘겨준 `{name}`을(를) 바꿨습니다. 정렬하거나 고칠 때는 복사본을 쓰세요.")

@@ -2,7 +2,7 @@
 import pytest
 
 from grader.assignments import ROOT, load_module_from
-from grader.checks import assert_equal, expect
+from grader.checks import assert_equal, expect, student_raises
 
 pytestmark = pytest.mark.cell("test_train_bpe")
 
@@ -25,7 +25,7 @@ def _train(student, text, vocab_size, specials=()):
     return dict(vocab), [tuple(pair) for pair in merges]
 
 
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_bpe_sennrich_example(student):
     """low×5 lower×2 widest×3 newest×6 예제의 처음 병합들이 명세(동점이면 가장 큰 바이트 쌍)와 같아야 합니다."""
     _, merges = _train(student, SENNRICH, 256 + 6)
@@ -35,7 +35,7 @@ def test_bpe_sennrich_example(student):
                       "바이트열로 비교해 사전식으로 가장 큰 쌍을 골랐는지 확인하세요.")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_bpe_tie_order_invariant(student, ref, rng):
     """텍스트의 단어 순서를 섞어도 병합 결과가 같아야 합니다(결정적인 동점 규칙)."""
     words = ["low"] * 3 + ["lower"] * 2 + ["slow"] * 2 + ["newer"] * 2 + ["가나"] * 3 + ["나가"] * 3 + ["ab"] * 2
@@ -48,7 +48,7 @@ def test_bpe_tie_order_invariant(student, ref, rng):
                           "순서에 따라 결과가 바뀝니다. max(빈도, 바이트 쌍) 규칙을 쓰세요.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_bpe_tie_break_compares_bytes_not_ids(student, ref):
     """동점 규칙은 토큰 id가 아니라 토큰의 바이트열을 사전식으로 비교해야 합니다."""
     text = " abc" * 3 + " zc" * 3 + " ab" * 2 + " 가c" * 3
@@ -59,7 +59,7 @@ def test_bpe_tie_break_compares_bytes_not_ids(student, ref):
                       "id가 아니라 바이트열 쌍 (a, b)를 비교하세요.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_bpe_run_of_same_byte(student, ref):
     """같은 바이트가 이어진 단어(aaaaa)에서 쌍을 겹쳐 세고 왼쪽부터 병합하는 규칙이 일관되어야 합니다."""
     text = " aaaaa" * 3 + " aaa" * 2 + " aaaaaaa" + " abab" * 3 + " 하하하하" * 2 + " bbbb" * 2
@@ -70,7 +70,7 @@ def test_bpe_run_of_same_byte(student, ref):
                       "병합은 왼쪽부터 겹치지 않게 하며, 병합 뒤 쌍 빈도를 다시 맞췄는지 확인하세요.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_no_cross_pretoken_merges(student, ref):
     """병합은 사전 토큰의 경계를 넘지 않아야 합니다(공백은 토큰의 첫 바이트에만 올 수 있음)."""
     text = _konlpy_text()[:3000]
@@ -84,7 +84,7 @@ def test_no_cross_pretoken_merges(student, ref):
                  hint="한국어 텍스트에서 병합 결과가 명세와 다릅니다. 사전 토큰마다 쌍을 세는지 확인하세요.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_special_tokens_not_merged(student, ref):
     """특수 토큰은 학습 전에 텍스트에서 잘라 내고, 어떤 병합에도 쓰지 않아야 합니다."""
     sentences = _konlpy_text()[:2500].split("\n")
@@ -98,7 +98,7 @@ def test_special_tokens_not_merged(student, ref):
                       "서로 이어지지 않습니다.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_vocab_size_exact(student):
     """len(vocab) == vocab_size, 병합 수 = vocab_size − 256 − 특수 토큰 수, id는 바이트 → 병합 → 특수 토큰 순서."""
     specials = ["<|endoftext|>", "<|pad|>", "<|sep|>"]
@@ -115,7 +115,7 @@ def test_vocab_size_exact(student):
            "특수 토큰은 병합 다음 id에 주어진 순서대로 UTF-8 바이트로 들어가야 합니다.")
 
 
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_bpe_korean_corpus_exact(student, ref):
     """한국어 말뭉치(konlpy)에서 병합 목록과 vocab 전체가 명세와 같아야 합니다."""
     text = _konlpy_text(("kobill",))[:5000]
@@ -126,3 +126,44 @@ def test_bpe_korean_corpus_exact(student, ref):
                  hint="한국어 텍스트에서 병합 목록이 다릅니다. 바이트 수준(UTF-8)으로 시작했는지, 동점 규칙과 "
                       "병합 뒤 쌍 빈도 갱신이 맞는지 확인하세요.")
     assert_equal(vocab, want_vocab, hint="한국어 텍스트에서 vocab이 다릅니다.")
+
+
+@pytest.mark.points(3)
+def test_train_bpe_stops_when_pairs_run_out(student, ref):
+    """병합할 쌍이 바닥나면(빈 텍스트 포함) 일찍 멈추고, 특수 토큰이 실제 병합 수 다음 id에 놓이는지 확인합니다."""
+    for text in ("ab ab", "", "a"):  # two merges are all there are; none; none
+        vocab, merges = _train(student, text, 300, ["<|endoftext|>"])
+        want_vocab, want_merges = ref.train_bpe(text, 300, ["<|endoftext|>"])
+        assert_equal(merges, want_merges,
+                     hint="병합할 쌍이 더 없으면 vocab_size에 못 미쳐도 멈춰야 합니다(빈 텍스트면 병합 없음).")
+        assert_equal(vocab, want_vocab,
+                     hint="쌍이 바닥나 일찍 멈추면 특수 토큰은 실제로 만든 병합 다음 id(256 + 병합 수)에 놓여야 "
+                          "합니다. vocab_size에서 거꾸로 계산하지 마세요.")
+
+
+@pytest.mark.points(3)
+def test_special_tokens_keep_the_given_order(student, ref):
+    """특수 토큰이 주어진 순서대로 id를 받는지, 넘겨준 special_tokens 리스트가 그대로인지 확인합니다."""
+    specials = ["<|sep|>", "<|endoftext|>", "<|a|>"]  # neither shortest nor longest first
+    text = _konlpy_text()[:1500]
+    result, after, _ = student.call_with_args("train_bpe", text, 256 + 30 + len(specials), list(specials))
+    expect(isinstance(result, (tuple, list)) and len(result) == 2,
+           "train_bpe는 (vocab, merges) 두 값을 반환해야 합니다.")
+    vocab = dict(result[0])
+    want_vocab, _ = ref.train_bpe(text, 256 + 30 + len(specials), specials)
+    assert_equal([vocab.get(i) for i in range(256 + 30, 256 + 30 + len(specials))],
+                 [want_vocab[i] for i in range(256 + 30, 256 + 30 + len(specials))],
+                 hint="특수 토큰은 병합 다음 id에 주어진 순서 그대로 들어가야 합니다(길이 순으로 정렬하지 마세요).")
+    assert_equal(list(after[2]), specials,
+                 hint="train_bpe가 넘겨준 special_tokens 리스트를 바꿨습니다. 정렬하거나 지울 때는 복사본"
+                      "(sorted(...), list(...))을 쓰세요.")
+
+
+@pytest.mark.points(2)
+def test_vocab_size_smaller_than_bytes_and_specials_is_an_error(student, ref):
+    """vocab_size가 256 + 특수 토큰 수보다 작으면 ValueError를, 딱 그 크기면 병합 없는 vocab을 내는지 확인합니다."""
+    with student_raises(ValueError, hint="vocab_size가 256 + 특수 토큰 수보다 작으면 ValueError를 내야 합니다."):
+        student.train_bpe("abc abc", 256, ["<|endoftext|>"])
+    vocab, merges = _train(student, "abc abc", 257, ["<|endoftext|>"])
+    assert_equal((vocab, merges), ref.train_bpe("abc abc", 257, ["<|endoftext|>"]),
+                 hint="vocab_size = 256 + 특수 토큰 수이면 병합 없이 바이트 256개와 특수 토큰만 있어야 합니다.")

@@ -90,6 +90,20 @@ MUTANTS = {
              '    return x'),
         ],
     },
+    # Issue 17 §3: per-example positions, the caller's weight.
+    'emb-extra-rope-first-example-positions-for-all': {
+        'apply_rope': [
+            ('angles = torch.as_tensor(positions, dtype=torch.float64)[..., None] * freqs  # (..., T, d/2)',
+             'angles = torch.as_tensor(positions, dtype=torch.float64).reshape(-1, x.shape[-2])[0][..., None] * freqs'),
+        ],
+    },
+    'emb-extra-nearest-normalizes-weight-in-place': {
+        'nearest_neighbors': [
+            ('    sims = cosine_similarity(weight, weight[index][None, :])',
+             '    weight /= weight.norm(dim=-1, keepdim=True)\n'
+             '    sims = cosine_similarity(weight, weight[index][None, :])'),
+        ],
+    },
     'emb-extra-cosine-one-norm-only': {
         'cosine_similarity': [
             ('return (a * b).sum(-1) / (a.norm(dim=-1) * b.norm(dim=-1))',

@@ -102,6 +102,22 @@ def attention_weights(q, k, mask=None):
             ('return exps / exps.sum(dim=dim, keepdim=True)', 'return exps / exps.sum(dim=-1, keepdim=True)'),
         ],
     },
+    # Issue 17 §3: the weakness classes beyond the catalog (dtype, gradients, the caller's input).
+    'attn-extra-softmax-computes-in-float32': {
+        'softmax': [('exps = torch.exp(shifted)', 'exps = torch.exp(shifted.float())')],
+    },
+    'attn-extra-softmax-subtracts-max-in-place': {
+        'softmax': [('shifted = x - x.amax(dim=dim, keepdim=True)', 'shifted = x.sub_(x.amax(dim=dim, keepdim=True))')],
+    },
+    'attn-extra-sdpa-detached-weights': {
+        'scaled_dot_product_attention': [
+            ('return attention_weights(q, k, mask) @ v', 'return attention_weights(q, k, mask).detach() @ v'),
+        ],
+    },
+    'attn-extra-mha-query-weight-detached': {MHA: [
+        ('q = self._split_heads(self.q_proj(x))',
+         'q = self._split_heads(x @ self.q_proj.weight.detach().T + self.q_proj.bias)'),
+    ]},
     'attn-02-mha-scales-by-d-model': {MHA: [
         ('heads = scaled_dot_product_attention(q, k, v, mask)',
          'heads = scaled_dot_product_attention(q * (self.d_head / self.d_model) ** 0.5, k, v, mask)'),

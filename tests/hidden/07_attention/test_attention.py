@@ -7,6 +7,11 @@ import pytest
 import torch
 
 from grader.checks import assert_close, assert_equal, expect
+from grader.worker.testkit_torch import BackwardProbe
+
+GRAPH_HINT = ("기울기가 PyTorch와 다릅니다. torch 연산만으로 계산해 자동 미분이 흐르게 하세요(.detach(), .numpy(), "
+              ".item(), torch.no_grad()로 계산 그래프를 끊지 마세요).")
+DTYPE_HINT = "float64 입력에는 float64 결과를 돌려주세요(float32로 바꾸는 .float()이나 dtype=torch.float32를 빼세요)."
 
 
 def randn(rng, *shape, scale=1.0):
@@ -19,6 +24,19 @@ def random_mask(rng, *shape):
     rows = mask.reshape(-1, shape[-1])
     rows[np.arange(rows.shape[0]), rng.integers(0, shape[-1], rows.shape[0])] = True
     return torch.from_numpy(rows.reshape(shape))
+
+
+def randn64(rng, *shape, scale=1.0):
+    return torch.from_numpy(rng.standard_normal(shape) * scale)
+
+
+def student_vjp(student, name, inputs, cotangent):
+    """(output, gradients of every input) of the student's function under PyTorch's autograd, run in
+    the worker: torch.autograd.functional.vjp on the function the notebook defines."""
+    result = student.value("torch").autograd.functional.vjp(student.value(name), tuple(inputs), cotangent)
+    expect(isinstance(result, (tuple, list)) and len(result) == 2, f"{name}의 기울기를 계산할 수 없습니다.")
+    output, grads = result
+    return output, grads
 
 
 def mha_pair(student, ref, rng, d_model, n_heads):
@@ -36,7 +54,7 @@ def mha_pair(student, ref, rng, d_model, n_heads):
 @pytest.mark.cell("test_softmax")
 @pytest.mark.points(5)
 def test_softmax_matches_reference(student, ref, rng):
-    """소프트맥스 결과가 기대와 다릅니다."""
+    """소프트맥스가 마지막 축을 따라 torch.softmax와 같은 값을 내는지 확인합니다."""
     x = randn(rng, 3, 4, 5, scale=2.0)
     assert_close(student.softmax(x), ref.softmax(x), atol=1e-6,
                  hint="softmax(x)_i = exp(x_i) / Σ_j exp(x_j) 를 마지막 축(dim=-1)으로 계산했는지 확인하세요.")
@@ -49,11 +67,11 @@ def test_softmax_respects_dim(student, ref, rng):
     x = randn(rng, 3, 4, 5)
     for dim in (0, 1):
         assert_close(student.softmax(x, dim=dim), ref.softmax(x, dim=dim), atol=1e-6,
-                     hint="`dim` 인자로 받은 축을 따라 합이 1이 되어야 합니다. 최댓값과 합도 같은 축에서 구했나요?")
+                     hint="`dim` 인자로 받은 축을 따라 합이 1이 되어야 합니다 (최댓값과 합도 그 축에서 구합니다).")
 
 
 @pytest.mark.cell("test_softmax")
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_softmax_is_stable_for_huge_logits(student, ref, rng):
     """아주 큰 점수에서도 소프트맥스가 inf/NaN 없이 계산되어야 합니다."""
     x = randn(rng, 4, 6)
@@ -65,12 +83,37 @@ def test_softmax_is_stable_for_huge_logits(student, ref, rng):
                      hint="큰 입력에서 값이 틀립니다. 최댓값을 빼는 안정화(stable softmax)를 했는지 확인하세요.")
 
 
+@pytest.mark.cell("test_softmax")
+@pytest.mark.points(3)
+def test_softmax_float64_value_dtype_and_gradient(student, rng):
+    """float64 입력에서 소프트맥스의 값, dtype, 기울기를 torch.softmax와 비교합니다."""
+    x, cotangent = randn64(rng, 3, 5, scale=3.0), randn64(rng, 3, 5)
+    output, grads = student_vjp(student, "softmax", (x,), cotangent)
+    expect(torch.as_tensor(output).dtype == torch.float64, DTYPE_HINT)
+    leaf = x.clone().requires_grad_(True)
+    torch.softmax(leaf, dim=-1).backward(cotangent)
+    assert_close(output, torch.softmax(x, dim=-1), atol=1e-12,
+                 hint="float64 입력에서 값이 torch.softmax와 다릅니다(마지막 축, 최댓값 빼기를 확인하세요).")
+    assert_close(grads[0], leaf.grad, atol=1e-10, hint=GRAPH_HINT)
+
+
+@pytest.mark.cell("test_softmax")
+@pytest.mark.points(2)
+def test_softmax_leaves_its_input_alone(student, rng):
+    """softmax가 입력 텐서를 바꾸지 않는지 확인합니다."""
+    x = randn(rng, 4, 6, scale=3.0)
+    _, after, _ = student.call_with_args("softmax", x)
+    assert_close(torch.as_tensor(after[0]), x, atol=0.0,
+                 hint="softmax가 입력 x를 바꿨습니다. x -= x.max(...)나 x.exp_() 같은 제자리(in-place) 연산 대신 "
+                      "새 텐서를 만드세요.")
+
+
 # ----------------------------------------------------------------------------- causal mask
 
 @pytest.mark.cell("test_causal_mask")
 @pytest.mark.points(6)
 def test_causal_mask_values(student, ref):
-    """인과 마스크의 값이 기대와 다릅니다."""
+    """인과 마스크가 자기 자신과 앞 위치에서만 True인지 확인합니다."""
     for t in (1, 4, 7):
         got = torch.as_tensor(student.causal_mask(t))
         expect(tuple(got.shape) == (t, t), "causal_mask(t)의 모양은 (t, t)여야 합니다.")
@@ -91,9 +134,9 @@ def test_causal_mask_is_boolean(student):
 # ----------------------------------------------------------------------------- attention weights
 
 @pytest.mark.cell("test_attention_weights")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_weights_match_reference(student, ref, rng):
-    """어텐션 가중치가 기대와 다릅니다."""
+    """어텐션 가중치가 softmax(Q Kᵀ / √d_k)와 같은지 확인합니다."""
     q, k = randn(rng, 2, 6, 8), randn(rng, 2, 7, 8)
     got = student.attention_weights(q, k)
     assert_close(got, ref.attention_weights(q, k), atol=1e-6,
@@ -102,9 +145,9 @@ def test_weights_match_reference(student, ref, rng):
 
 
 @pytest.mark.cell("test_attention_weights")
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_weights_with_random_mask(student, ref, rng):
-    """마스크를 적용한 어텐션 가중치가 기대와 다릅니다."""
+    """무작위 마스크를 적용한 어텐션 가중치가 정의와 같은지 확인합니다."""
     q, k = randn(rng, 2, 3, 6, 8), randn(rng, 2, 3, 7, 8)
     mask = random_mask(rng, 6, 7)
     assert_close(student.attention_weights(q, k, mask), ref.attention_weights(q, k, mask), atol=1e-6,
@@ -121,18 +164,18 @@ def test_masked_weights_are_exactly_zero(student, rng):
     got = torch.as_tensor(student.attention_weights(q, k, mask)).double()
     expect(tuple(got.shape) == (3, 5, 9), "가중치의 모양은 (..., T_q, T_k)여야 합니다.")
     expect(bool((got[~mask] == 0).all()),
-           "가려진(False) 자리의 가중치가 0이 아닙니다. False인 자리의 점수를 -∞로 바꾼 뒤 소프트맥스를 하세요"
-           "(0으로 바꾸면 가려지지 않고, True/False를 뒤집으면 엉뚱한 자리가 가려집니다).")
+           "가려진(False) 자리의 가중치가 0이 아닙니다. False인 자리의 점수를 -∞로 바꾼 뒤 소프트맥스를 합니다"
+           " (True = 어텐션 가능).")
     assert_close(got.sum(-1), np.ones((3, 5)), atol=1e-5,
-                 hint="각 쿼리의 가중치 합이 1이 아닙니다. 소프트맥스 뒤에 마스크를 곱하면 합이 1이 되지 않습니다.")
+                 hint="각 쿼리의 가중치 합이 1이 아닙니다: 가릴 자리를 -∞로 바꾼 뒤 소프트맥스로 정규화합니다.")
 
 
 # ----------------------------------------------------------------------------- scaled dot-product attention
 
 @pytest.mark.cell("test_sdpa")
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_sdpa_matches_reference(student, ref, rng):
-    """어텐션 출력이 기대와 다릅니다."""
+    """어텐션 출력이 softmax(Q Kᵀ / √d_k) V와 같은지 확인합니다."""
     q, k, v = randn(rng, 2, 6, 8), randn(rng, 2, 7, 8), randn(rng, 2, 7, 3)
     assert_close(student.scaled_dot_product_attention(q, k, v),
                  ref.scaled_dot_product_attention(q, k, v), atol=1e-5,
@@ -141,9 +184,9 @@ def test_sdpa_matches_reference(student, ref, rng):
 
 
 @pytest.mark.cell("test_sdpa")
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_sdpa_with_broadcast_masks(student, ref, rng):
-    """마스크를 적용한 어텐션 출력이 기대와 다릅니다."""
+    """브로드캐스트되는 마스크를 적용한 어텐션 출력이 정의와 같은지 확인합니다."""
     q, k, v = randn(rng, 2, 3, 6, 8), randn(rng, 2, 3, 7, 8), randn(rng, 2, 3, 7, 5)
     # The last mask is causal for 6 new queries after 1 cached key: query i sees keys 0..i+1.
     for mask in (random_mask(rng, 6, 7), random_mask(rng, 2, 1, 6, 7), torch.ones(6, 7, dtype=torch.bool).tril(1)):
@@ -155,7 +198,7 @@ def test_sdpa_with_broadcast_masks(student, ref, rng):
 
 
 @pytest.mark.cell("test_sdpa")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_sdpa_causal_ignores_the_future(student, ref, rng):
     """인과 마스크를 쓰면 앞 토큰의 출력은 뒤 토큰에 영향을 받지 않아야 합니다."""
     t = 6
@@ -172,7 +215,7 @@ def test_sdpa_causal_ignores_the_future(student, ref, rng):
     v2[:, 3:] -= 5.0
     after = student.scaled_dot_product_attention(q, k2, v2, mask)
     assert_close(torch.as_tensor(after)[:, :3], before[:, :3], atol=1e-5,
-                 hint="미래 토큰의 키/값을 바꿨더니 앞 토큰의 출력이 달라졌습니다. 마스크가 제대로 적용되었나요?")
+                 hint="미래 토큰의 키/값을 바꿨더니 앞 토큰의 출력이 달라졌습니다: 인과 마스크는 각 쿼리의 미래 키를 가립니다.")
 
 
 @pytest.mark.cell("test_sdpa")
@@ -188,7 +231,7 @@ def test_sdpa_is_stable_for_huge_scores(student, ref, rng):
 
 
 @pytest.mark.cell("test_sdpa")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_sdpa_leaves_its_inputs_alone(student, rng):
     """어텐션은 입력 텐서(q, k, v, mask)를 바꾸지 않아야 합니다."""
     q, k, v = randn(rng, 2, 4, 6), randn(rng, 2, 7, 6), randn(rng, 2, 7, 3)
@@ -208,12 +251,28 @@ def test_sdpa_leaves_its_inputs_alone(student, rng):
                       "q.mul_())에서 바꾸지 말고 새 텐서를 만드세요.")
 
 
+@pytest.mark.cell("test_sdpa")
+@pytest.mark.points(4)
+def test_sdpa_float64_value_dtype_and_gradients(student, rng):
+    """float64 입력에서 어텐션 출력의 값, dtype, q·k·v에 대한 기울기를 PyTorch의 scaled_dot_product_attention과 비교합니다."""
+    q, k, v = randn64(rng, 2, 4, 6), randn64(rng, 2, 5, 6), randn64(rng, 2, 5, 3)
+    cotangent = randn64(rng, 2, 4, 3)
+    output, grads = student_vjp(student, "scaled_dot_product_attention", (q, k, v), cotangent)
+    expect(torch.as_tensor(output).dtype == torch.float64, DTYPE_HINT)
+    leaves = [t.clone().requires_grad_(True) for t in (q, k, v)]
+    torch.nn.functional.scaled_dot_product_attention(*leaves).backward(cotangent)
+    assert_close(output, torch.nn.functional.scaled_dot_product_attention(q, k, v), atol=1e-12,
+                 hint="float64 입력에서 출력이 다릅니다(다른 어텐션 테스트가 실패했다면 그것부터 고치세요).")
+    for name, got, leaf in zip("qkv", grads, leaves):
+        assert_close(got, leaf.grad, atol=1e-10, hint=f"`{name}`에 대한 " + GRAPH_HINT)
+
+
 # ----------------------------------------------------------------------------- multi-head self-attention
 
 @pytest.mark.cell("test_mha")
 @pytest.mark.points(4)
 def test_mha_parameters_have_the_promised_layout(student):
-    """MultiHeadSelfAttention의 파라미터 이름과 모양이 약속과 다릅니다."""
+    """MultiHeadSelfAttention의 파라미터 이름과 모양이 과제 설명과 같은지 확인합니다."""
     state = student.MultiHeadSelfAttention(12, 3).state_dict()
     for name in ("q_proj", "k_proj", "v_proj", "o_proj"):
         expect(f"{name}.weight" in state and f"{name}.bias" in state,
@@ -223,9 +282,9 @@ def test_mha_parameters_have_the_promised_layout(student):
 
 
 @pytest.mark.cell("test_mha")
-@pytest.mark.points(10)
+@pytest.mark.points(8)
 def test_mha_matches_reference(student, ref, rng):
-    """같은 가중치에서 멀티 헤드 어텐션 출력이 기대와 다릅니다."""
+    """같은 가중치에서 멀티 헤드 어텐션 출력이 기대한 값과 같은지 확인합니다."""
     handle, model = mha_pair(student, ref, rng, d_model=16, n_heads=4)
     x = randn(rng, 2, 5, 16)
     with torch.no_grad():
@@ -237,9 +296,9 @@ def test_mha_matches_reference(student, ref, rng):
 
 
 @pytest.mark.cell("test_mha")
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_mha_with_causal_mask(student, ref, rng):
-    """인과 마스크를 준 멀티 헤드 어텐션 출력이 기대와 다릅니다."""
+    """인과 마스크를 준 멀티 헤드 어텐션 출력이 기대한 값과 같은지 확인합니다."""
     handle, model = mha_pair(student, ref, rng, d_model=24, n_heads=3)
     x = randn(rng, 3, 7, 24)
     mask = ref.causal_mask(7)
@@ -259,4 +318,32 @@ def test_mha_eval_is_deterministic(student, ref, rng):
     x = randn(rng, 2, 6, 20)
     first, second = handle(x), handle(x)
     assert_close(first, second, atol=0.0,
-                 hint="eval() 모드인데 출력이 매번 다릅니다. 드롭아웃 같은 무작위 연산이 남아 있나요?")
+                 hint="eval() 모드인데 출력이 매번 다릅니다: eval() 모드에서는 무작위 연산(드롭아웃 등)이 없어야 합니다.")
+
+
+@pytest.mark.cell("test_mha")
+@pytest.mark.points(4)
+def test_mha_gradients_match_reference(student, ref, rng):
+    """float64 가중치에서 인과 마스크를 준 멀티 헤드 어텐션의 출력 dtype, 입력과 모든 파라미터에 대한 기울기를 비교합니다."""
+    d_model, n_heads, t = 12, 3, 5
+    model = ref.MultiHeadSelfAttention(d_model, n_heads).double()
+    state = {name: randn64(rng, *value.shape, scale=0.5) for name, value in model.state_dict().items()}
+    model.load_state_dict(state)
+    handle = student.MultiHeadSelfAttention(d_model, n_heads)
+    handle.double()
+    handle.load_state_dict(state)
+    x, cotangent = randn64(rng, 2, t, d_model), randn64(rng, 2, t, d_model)
+    mask = ref.causal_mask(t)
+    handle.register_forward_hook(BackwardProbe(cotangent))
+    output = handle(x.clone().requires_grad_(True), mask)
+    expect(torch.as_tensor(output).dtype == torch.float64,
+           "float64 가중치와 입력에는 float64 결과를 돌려주세요(계산 중에 float32로 바꾸지 마세요).")
+    got = handle.probe_grads
+    expect(got is not None, "출력에 기울기가 흐르지 않습니다. " + GRAPH_HINT)
+    leaf = x.clone().requires_grad_(True)
+    model(leaf, mask).backward(cotangent)
+    want = {"input": leaf.grad, **{name: p.grad for name, p in model.named_parameters()}}
+    for name, grad in want.items():
+        expect(got.get(name) is not None, f"`{name}`에 기울기가 오지 않습니다. " + GRAPH_HINT)
+        assert_close(got[name], grad, atol=1e-9,
+                     hint=f"`{name}`에 대한 " + GRAPH_HINT + " (출력 테스트가 실패했다면 그것부터 고치세요.)")

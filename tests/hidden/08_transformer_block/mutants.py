@@ -92,6 +92,22 @@ def layer_norm(x, weight, bias, eps=1e-5):
              '    return vocab_size * d + n_ctx * d + n_layers * (12 * d * d + 13 * d) + 2 * d'),
         ],
     },
+    # Issue 17 §3: the weakness classes beyond the catalog (dtype, gradients).
+    'block-extra-layer-norm-returns-float32': {
+        'layer_norm': [('    return (x - mean) / torch.sqrt(var + eps) * weight + bias',
+                        '    return ((x - mean) / torch.sqrt(var + eps) * weight + bias).float()')],
+    },
+    'block-extra-layer-norm-detached-variance': {
+        'layer_norm': [('var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)',
+                        'var = ((x - mean) ** 2).mean(dim=-1, keepdim=True).detach()')],
+    },
+    'block-extra-gelu-detached': {
+        'gelu': [('    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))',
+                  '    return (0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))).detach()')],
+    },
+    'block-extra-block-residual-detached': {
+        'TransformerBlock': [('x = x + self.attn(self.ln1(x), mask)', 'x = x.detach() + self.attn(self.ln1(x), mask)')],
+    },
     'emb-04-positions-added-along-batch-axis': {
         'MiniGPT': [
             ('x = self.tok_emb(ids) + self.pos_emb(positions)',

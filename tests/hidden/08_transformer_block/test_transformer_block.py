@@ -8,12 +8,53 @@ import torch
 import torch.nn.functional as F
 
 from grader.checks import assert_close, assert_equal, expect
+from grader.worker.testkit_torch import BackwardProbe
 
 GPT = dict(vocab_size=11, n_ctx=8, d_model=12, n_layers=2, n_heads=3, d_ff=20)
 
 
 def randn(rng, *shape, scale=1.0):
     return torch.from_numpy((rng.standard_normal(shape) * scale).astype(np.float32))
+
+
+GRAPH_HINT = ("기울기가 PyTorch와 다릅니다. torch 연산만으로 계산해 자동 미분이 흐르게 하세요(.detach(), .numpy(), "
+              ".item(), .data, torch.no_grad()로 계산 그래프를 끊지 마세요).")
+DTYPE_HINT = "float64 입력에는 float64 결과를 돌려주세요(float32로 바꾸는 .float()이나 dtype=torch.float32를 빼세요)."
+
+
+def randn64(rng, *shape, scale=1.0):
+    return torch.from_numpy(rng.standard_normal(shape) * scale)
+
+
+def student_vjp(student, name, inputs, cotangent):
+    """(output, gradients of every input) of the student's function under PyTorch's autograd, run in
+    the worker: torch.autograd.functional.vjp on the function the notebook defines."""
+    result = student.value("torch").autograd.functional.vjp(student.value(name), tuple(inputs), cotangent)
+    expect(isinstance(result, (tuple, list)) and len(result) == 2, f"{name}의 기울기를 계산할 수 없습니다.")
+    output, grads = result
+    return output, grads
+
+
+def module_gradients_match(handle, model, inputs, cotangent, what, hints=None):
+    """The student's module (float64, the reference's weights loaded) against the reference module:
+    output dtype, and the gradients of its first input (when float) and of every reference parameter."""
+    handle.register_forward_hook(BackwardProbe(cotangent))
+    first = inputs[0].clone().requires_grad_(True) if inputs[0].is_floating_point() else inputs[0]
+    output = handle(first, *inputs[1:])
+    expect(torch.as_tensor(output).dtype == torch.float64,
+           f"float64 가중치와 입력에는 {what}도 float64 결과를 돌려주세요(계산 중에 float32로 바꾸지 마세요).")
+    got = handle.probe_grads
+    expect(got is not None, f"{what}의 출력에 기울기가 흐르지 않습니다. " + GRAPH_HINT)
+    leaf = inputs[0].clone().requires_grad_(True) if inputs[0].is_floating_point() else inputs[0]
+    model(leaf, *inputs[1:]).backward(cotangent)
+    want = {name: p.grad for name, p in model.named_parameters()}
+    if leaf.is_floating_point():
+        want["input"] = leaf.grad
+    for name, grad in want.items():
+        expect(got.get(name) is not None, f"{what}의 `{name}`에 기울기가 오지 않습니다. " + GRAPH_HINT)
+        assert_close(got[name], grad, atol=1e-9,
+                     hint=(hints or {}).get(name, f"{what}의 `{name}`에 대한 " + GRAPH_HINT
+                                            + " (출력 테스트가 실패했다면 그것부터 고치세요.)"))
 
 
 def randomized(module, rng, scale=0.5):
@@ -51,9 +92,9 @@ def expect_layout(state, shapes, what):
 # ----------------------------------------------------------------------------- layer_norm
 
 @pytest.mark.cell("test_layer_norm")
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_layer_norm_matches_torch(student, rng):
-    """layer_norm이 nn.LayerNorm과 다릅니다."""
+    """layer_norm이 같은 weight, bias, eps의 nn.LayerNorm과 같은 값을 내는지 확인합니다."""
     x, weight, bias = randn(rng, 2, 3, 4, scale=2.0) + 1.0, randn(rng, 4), randn(rng, 4)
     got, (x_after, _, _), _ = student.call_with_args("layer_norm", x, weight, bias)
     assert_close(got, F.layer_norm(x, (4,), weight, bias, eps=1e-5),
@@ -64,9 +105,9 @@ def test_layer_norm_matches_torch(student, rng):
 
 
 @pytest.mark.cell("test_layer_norm")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_layer_norm_eps_inside_sqrt(student, rng):
-    """ε을 넣는 위치가 틀렸습니다."""
+    """큰 ε에서도 ε이 제곱근 안, (x − μ) / √(σ² + ε)에 들어가는지 확인합니다."""
     x, weight, bias = randn(rng, 3, 2, 5, scale=0.3), randn(rng, 5), randn(rng, 5)
     assert_close(student.layer_norm(x, weight, bias, eps=0.1), F.layer_norm(x, (5,), weight, bias, eps=0.1),
                  atol=1e-5, hint="ε은 제곱근 안에 더해야 합니다: (x - μ) / √(σ² + ε). `eps` 인자를 썼는지도 확인하세요.")
@@ -85,15 +126,33 @@ def test_layer_norm_normalizes_each_token(student, rng):
                  hint="마지막 축의 분산이 1이 아닙니다. 편향 분산과 특징 축(dim=-1)을 쓰세요.")
 
 
+@pytest.mark.cell("test_layer_norm")
+@pytest.mark.points(4)
+def test_layer_norm_float64_value_dtype_and_gradients(student, rng):
+    """float64 입력에서 layer_norm의 값, dtype, x·weight·bias에 대한 기울기를 F.layer_norm과 비교합니다."""
+    x, weight, bias = randn64(rng, 2, 3, 5, scale=2.0) + 1.0, randn64(rng, 5), randn64(rng, 5)
+    cotangent = randn64(rng, 2, 3, 5)
+    output, grads = student_vjp(student, "layer_norm", (x, weight, bias), cotangent)
+    expect(torch.as_tensor(output).dtype == torch.float64, DTYPE_HINT)
+    leaves = [t.clone().requires_grad_(True) for t in (x, weight, bias)]
+    F.layer_norm(leaves[0], (5,), leaves[1], leaves[2], eps=1e-5).backward(cotangent)
+    assert_close(output, F.layer_norm(x, (5,), weight, bias, eps=1e-5), atol=1e-12,
+                 hint="float64 입력에서 값이 nn.LayerNorm과 다릅니다(다른 layer_norm 테스트가 실패했다면 그것부터 고치세요).")
+    for name, got, leaf in zip(("x", "weight", "bias"), grads, leaves):
+        assert_close(got, leaf.grad, atol=1e-10, hint=f"`{name}`에 대한 " + GRAPH_HINT)
+
+
 # ----------------------------------------------------------------------------- gelu
 
 @pytest.mark.cell("test_gelu")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_gelu_is_exact(student):
-    """gelu 값이 정확한 GELU와 다릅니다."""
+    """gelu가 정확한 GELU 0.5·x·(1 + erf(x/√2))와 같은 값을 내는지 확인합니다."""
     x = torch.linspace(-5, 5, 201)
     assert_close(student.gelu(x), F.gelu(x), atol=1e-6,
-                 hint="tanh 근사식이 아니라 정확한 식 0.5·x·(1 + erf(x/√2))를 쓰세요.")
+                 hint="정확한 GELU는 0.5·x·(1 + erf(x/√2))입니다.",
+                 likely={"tanh 근사식의 값입니다: 정확한 식 0.5·x·(1 + erf(x/√2))를 씁니다.":
+                         F.gelu(x, approximate="tanh")})
 
 
 @pytest.mark.cell("test_gelu")
@@ -104,21 +163,34 @@ def test_gelu_is_elementwise(student, rng):
     assert_close(student.gelu(x), F.gelu(x), atol=1e-6, hint="gelu는 입력과 같은 모양으로 원소마다 적용하세요.")
 
 
+@pytest.mark.cell("test_gelu")
+@pytest.mark.points(2)
+def test_gelu_float64_value_dtype_and_gradient(student, rng):
+    """float64 입력에서 gelu의 값, dtype, 기울기를 정확한 GELU(F.gelu)와 비교합니다."""
+    x, cotangent = randn64(rng, 4, 7, scale=2.0), randn64(rng, 4, 7)
+    output, grads = student_vjp(student, "gelu", (x,), cotangent)
+    expect(torch.as_tensor(output).dtype == torch.float64, DTYPE_HINT)
+    leaf = x.clone().requires_grad_(True)
+    F.gelu(leaf).backward(cotangent)
+    assert_close(output, F.gelu(x), atol=1e-12, hint="float64 입력에서 값이 정확한 GELU와 다릅니다.")
+    assert_close(grads[0], leaf.grad, atol=1e-10, hint=GRAPH_HINT)
+
+
 # ----------------------------------------------------------------------------- FeedForward
 
 @pytest.mark.cell("test_feed_forward")
 @pytest.mark.points(3)
 def test_feed_forward_layout(student):
-    """FeedForward의 파라미터 이름과 모양이 약속과 다릅니다."""
+    """FeedForward의 파라미터 이름과 모양이 과제 설명과 같은지 확인합니다."""
     state = student.FeedForward(6, 10).state_dict()
     expect_layout(state, {"fc1.weight": (10, 6), "fc1.bias": (10,), "fc2.weight": (6, 10), "fc2.bias": (6,)},
                   "FeedForward")
 
 
 @pytest.mark.cell("test_feed_forward")
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_feed_forward_matches_reference(student, ref, rng):
-    """같은 가중치에서 FeedForward 출력이 기대와 다릅니다."""
+    """같은 가중치에서 FeedForward 출력이 fc2(gelu(fc1(x)))와 같은지 확인합니다."""
     model = randomized(ref.FeedForward(6, 10), rng)
     handle = load_into(student.FeedForward(6, 10), model)
     x = randn(rng, 2, 3, 6)
@@ -133,7 +205,7 @@ def test_feed_forward_matches_reference(student, ref, rng):
 @pytest.mark.cell("test_transformer_block")
 @pytest.mark.points(3)
 def test_block_layout(student):
-    """TransformerBlock의 파라미터 이름과 모양이 약속과 다릅니다."""
+    """TransformerBlock의 파라미터 이름과 모양이 과제 설명과 같은지 확인합니다."""
     state = student.TransformerBlock(12, 3, 20).state_dict()
     shapes = {"ln1.weight": (12,), "ln1.bias": (12,), "ln2.weight": (12,), "ln2.bias": (12,),
               "ff.fc1.weight": (20, 12), "ff.fc2.weight": (12, 20)}
@@ -142,9 +214,9 @@ def test_block_layout(student):
 
 
 @pytest.mark.cell("test_transformer_block")
-@pytest.mark.points(12)
+@pytest.mark.points(10)
 def test_block_matches_reference(student, ref, rng):
-    """같은 가중치에서 트랜스포머 블록 출력이 기대와 다릅니다."""
+    """같은 가중치에서 트랜스포머 블록(프리-LN) 출력이 기대한 값과 같은지 확인합니다."""
     model = randomized(ref.TransformerBlock(12, 3, 20), rng)
     handle = load_into(student.TransformerBlock(12, 3, 20), model)
     x = randn(rng, 2, 5, 12)
@@ -157,9 +229,9 @@ def test_block_matches_reference(student, ref, rng):
 
 
 @pytest.mark.cell("test_transformer_block")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_block_is_causal(student, ref, rng):
-    """블록의 앞 위치 출력이 뒤 위치 입력에 영향을 받으면 안 됩니다."""
+    """블록의 앞 위치 출력이 뒤 위치 입력의 영향을 받지 않는지 확인합니다."""
     model = randomized(ref.TransformerBlock(12, 3, 20), rng)
     handle = load_into(student.TransformerBlock(12, 3, 20), model)
     x = randn(rng, 3, 6, 12)
@@ -170,12 +242,23 @@ def test_block_is_causal(student, ref, rng):
                  hint="뒤 토큰을 바꿨더니 앞 위치의 출력이 바뀌었습니다. 입력 길이 T에 맞는 causal_mask(T)를 어텐션에 넘기세요.")
 
 
+@pytest.mark.cell("test_transformer_block")
+@pytest.mark.points(4)
+def test_block_gradients_match_reference(student, ref, rng):
+    """float64 가중치에서 트랜스포머 블록의 출력 dtype, 입력과 모든 파라미터에 대한 기울기를 비교합니다."""
+    model = randomized(ref.TransformerBlock(12, 3, 20).double(), rng)
+    handle = student.TransformerBlock(12, 3, 20)
+    handle.double()
+    load_into(handle, model)
+    module_gradients_match(handle, model, (randn64(rng, 2, 5, 12),), randn64(rng, 2, 5, 12), "TransformerBlock")
+
+
 # ----------------------------------------------------------------------------- MiniGPT
 
 @pytest.mark.cell("test_mini_gpt")
-@pytest.mark.points(14)
+@pytest.mark.points(11)
 def test_mini_gpt_matches_reference(student, ref, rng):
-    """같은 가중치에서 MiniGPT의 logits가 기대와 다릅니다."""
+    """같은 가중치에서 MiniGPT의 logits가 기대한 값과 같은지 확인합니다."""
     model = randomized(ref.MiniGPT(**GPT), rng)
     handle = load_into(student.MiniGPT(**GPT), model)
     ids = torch.from_numpy(rng.integers(0, GPT["vocab_size"], (2, 5)))
@@ -203,7 +286,7 @@ def test_mini_gpt_other_lengths(student, ref, rng):
 
 
 @pytest.mark.cell("test_mini_gpt")
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_mini_gpt_head_is_tied_to_token_embedding(student, ref, rng):
     """출력 헤드가 토큰 임베딩과 같은 가중치(같은 텐서)를 써야 합니다."""
     model = randomized(ref.MiniGPT(**GPT), rng)
@@ -224,7 +307,7 @@ def test_mini_gpt_head_is_tied_to_token_embedding(student, ref, rng):
 @pytest.mark.cell("test_mini_gpt")
 @pytest.mark.points(4)
 def test_mini_gpt_is_causal(student, ref, rng):
-    """앞 위치의 logits가 뒤 토큰에 영향을 받으면 안 됩니다."""
+    """앞 위치의 logits가 뒤 토큰의 영향을 받지 않는지 확인합니다."""
     model = randomized(ref.MiniGPT(**GPT), rng)
     handle = load_into(student.MiniGPT(**GPT), model)
     ids = torch.from_numpy(rng.integers(0, GPT["vocab_size"], (2, 7)))
@@ -235,12 +318,27 @@ def test_mini_gpt_is_causal(student, ref, rng):
                  hint="뒤 토큰을 바꿨더니 앞 위치의 logits가 바뀌었습니다. 블록이 인과 마스크를 쓰는지 확인하세요.")
 
 
+@pytest.mark.cell("test_mini_gpt")
+@pytest.mark.points(4)
+def test_mini_gpt_gradients_match_reference(student, ref, rng):
+    """float64 가중치에서 MiniGPT logits의 dtype과 모든 파라미터(공유된 헤드 포함)에 대한 기울기를 비교합니다."""
+    model = randomized(ref.MiniGPT(**GPT).double(), rng)
+    handle = student.MiniGPT(**GPT)
+    handle.double()
+    load_into(handle, model)
+    ids = torch.from_numpy(rng.integers(0, GPT["vocab_size"], (2, 6)))
+    tied = ("`tok_emb.weight`의 기울기가 다릅니다. 출력 헤드가 tok_emb와 같은 Parameter를 쓰면 조회와 헤드 두 쓰임의 "
+            "기울기가 한 텐서에 더해집니다(헤드를 복사하면 따로 쌓입니다). 계산 그래프를 끊지 않았는지도 확인하세요.")
+    module_gradients_match(handle, model, (ids,), randn64(rng, 2, 6, GPT["vocab_size"]), "MiniGPT",
+                           hints={"tok_emb.weight": tied})
+
+
 # ----------------------------------------------------------------------------- count_parameters
 
 @pytest.mark.cell("test_count_parameters")
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_count_parameters_small_models(student, ref):
-    """파라미터 수 공식이 모델의 실제 파라미터 수와 다릅니다."""
+    """파라미터 수 공식이 작은 모델들의 실제 파라미터 수와 같은지 확인합니다."""
     for config in ((11, 8, 12, 2, 20), (50, 16, 16, 3, 64), (7, 4, 8, 1, 5), (300, 32, 24, 5, 40)):
         assert_equal(student.count_parameters(*config), ref.count_parameters(*config),
                      hint="부품별로 세어 보세요: 블록마다 LayerNorm 2개(γ, β), 어텐션 투영 4개(가중치 + bias), "
@@ -248,9 +346,9 @@ def test_count_parameters_small_models(student, ref):
 
 
 @pytest.mark.cell("test_count_parameters")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_count_parameters_gpt2_small(student):
-    """GPT-2 small 설정의 파라미터 수가 틀립니다."""
+    """GPT-2 small 설정의 파라미터 수를 확인합니다."""
     assert_equal(student.count_parameters(50257, 1024, 768, 12, 3072), 124_439_808,
                  hint="GPT-2 small 설정의 파라미터 수가 틀립니다. 토큰 임베딩(= 출력 헤드), 위치 임베딩, "
                       "마지막 LayerNorm을 빠뜨리거나 두 번 세지 않았는지 확인하세요.")

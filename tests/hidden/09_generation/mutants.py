@@ -1,5 +1,5 @@
-"""Buggy variants of the reference, one per BUG_CATALOG "Output generation" row (row 12, the
-frequency/repetition penalty, is outside 09's fixed API and has no mutant).
+"""Buggy variants of the reference, one per BUG_CATALOG "Output generation" row (row 12 is the
+repetition penalty, Hugging Face's rule) and the extra edges the notebook states.
 
 Each entry changes top-level definitions of solutions/09_generation.py: a list of (old, new) edits
 to the reference definition, or its whole new source.
@@ -181,6 +181,72 @@ def sample_next(logits, generator, temperature=1.0, top_k=None, top_p=None):
              "    mask = torch.ones(t, past + t, dtype=torch.bool).tril()"),
         ],
     },
+    "gen-extra-top-k-above-vocabulary-crashes": {
+        "top_k_filter": [("k = min(int(k), logits.shape[-1])", "k = int(k)")],
+    },
+    "gen-09-sample-next-divides-logits-in-place": {
+        "sample_next": [("    logits = apply_temperature(logits, temperature)\n",
+                         "    logits /= temperature\n")],
+    },
+    "gen-10-sample-next-first-row-for-every-row": {
+        "sample_next": [
+            ("    flat = probs.reshape(-1, probs.shape[-1])\n"
+             "    draws = torch.multinomial(flat, 1, generator=generator)\n"
+             "    return draws.reshape(probs.shape[:-1])",
+             "    flat = probs.reshape(-1, probs.shape[-1])\n"
+             "    return torch.multinomial(flat[0], len(flat), replacement=True, generator=generator)"
+             ".reshape(probs.shape[:-1])"),
+        ],
+    },
+    "gen-extra-negative-temperature-is-greedy": {
+        "sample_next": [("    if temperature == 0:\n", "    if temperature <= 0:\n")],
+    },
+    "gen-extra-greedy-appends-to-the-prompt": {
+        "greedy_decode": [("tokens = [int(t) for t in input_ids]", "tokens = input_ids")],
+    },
+    "gen-extra-beam-keeps-the-prompt-tensor": {
+        "beam_search": [("prompt = [int(t) for t in input_ids]", "prompt = input_ids")],
+    },
+    "gen-12-repetition-penalty-per-occurrence": {
+        "apply_repetition_penalty": [
+            ("    seen = torch.zeros(logits.shape, dtype=torch.bool, device=logits.device).scatter(-1, ids, True)\n"
+             "    penalized = torch.where(logits > 0, logits / penalty, logits * penalty)\n"
+             "    return torch.where(seen, penalized, logits)",
+             "    counts = torch.zeros(logits.shape, device=logits.device).scatter_add(\n"
+             "        -1, ids, torch.ones(ids.shape, device=logits.device))\n"
+             "    factor = penalty ** counts\n"
+             "    return torch.where(logits > 0, logits / factor, logits * factor)"),
+        ],
+    },
+    "gen-12-repetition-penalty-divides-negative-logits": {
+        "apply_repetition_penalty": [
+            ("penalized = torch.where(logits > 0, logits / penalty, logits * penalty)",
+             "penalized = logits / penalty"),
+        ],
+    },
+    "gen-12-repetition-penalty-first-row-for-every-row": {
+        "apply_repetition_penalty": '''
+def apply_repetition_penalty(logits, previous_ids, penalty):
+    if penalty <= 0:
+        raise ValueError("penalty")
+    ids = torch.as_tensor(previous_ids, dtype=torch.long)
+    if ids.dim() == 2:
+        ids = ids[0]
+    seen = torch.zeros(logits.shape[-1], dtype=torch.bool).scatter(0, ids, True)
+    penalized = torch.where(logits > 0, logits / penalty, logits * penalty)
+    return torch.where(seen, penalized, logits)
+''',
+    },
+    "gen-12-repetition-penalty-mutates-logits": {
+        "apply_repetition_penalty": [
+            ("    return torch.where(seen, penalized, logits)",
+             "    logits[seen] = penalized[seen]\n"
+             "    return logits"),
+        ],
+    },
+    "gen-12-repetition-penalty-accepts-zero": {
+        "apply_repetition_penalty": [("    if penalty <= 0:\n", "    if penalty < 0:\n")],
+    },
 }
 
 # Realistic buggy submissions for the demo (python -m grader.samples).
@@ -188,4 +254,5 @@ SAMPLES = {
     "bug-top-p-and-temperature": ["gen-05-top-p-drops-crossing-token", "gen-02-temperature-multiplies"],
     "bug-beam-and-cache": ["gen-11-beam-finished-keep-extending", "gen-extra-kv-cache-positions-restart"],
     "bug-greedy-first-position": ["gen-01-greedy-first-position"],
+    "bug-repetition-penalty-sign": ["gen-12-repetition-penalty-divides-negative-logits"],
 }

@@ -43,9 +43,9 @@ def _tokens(got):
 
 
 @pytest.mark.cell("test_greedy_decode")
-@pytest.mark.points(7)
+@pytest.mark.points(5)
 def test_greedy_toy_model(student, ref):
-    """룩업 테이블 모델에서 greedy 결과가 기대와 다릅니다."""
+    """룩업 테이블 모델에서 greedy 결과가 기대한 토큰열과 같은지 확인합니다."""
     prompt = [3, 4]
     want = ref.greedy_decode(MarkovLM(WALK_TABLE), prompt, 5)
     assert_equal(_tokens(student.greedy_decode(MarkovLM(WALK_TABLE), prompt, 5)), want,
@@ -53,9 +53,9 @@ def test_greedy_toy_model(student, ref):
 
 
 @pytest.mark.cell("test_greedy_decode")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_greedy_stops_at_eos(student, ref):
-    """greedy가 EOS를 만든 뒤에도 계속 생성했거나 EOS를 빠뜨렸습니다."""
+    """greedy가 EOS를 만들면 그 토큰까지 붙이고 멈추는지 확인합니다."""
     prompt = [5]
     want = ref.greedy_decode(MarkovLM(WALK_TABLE), prompt, 20, eos_id=0)
     assert_equal(_tokens(student.greedy_decode(MarkovLM(WALK_TABLE), prompt, 20, eos_id=0)), want,
@@ -69,9 +69,9 @@ def _beam(student, *args, table=BEAM_TABLE, **kwargs):
 
 
 @pytest.mark.cell("test_beam_search")
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_beam_toy_markov(student, ref):
-    """greedy와 빔 서치가 갈리는 표에서 가장 좋은 빔이나 점수가 기대와 다릅니다."""
+    """greedy와 빔 서치가 갈리는 확률표에서 가장 좋은 빔과 그 점수를 확인합니다."""
     want_tokens, want_score = ref.beam_search(MarkovLM(BEAM_TABLE), [1], 2, 3)
     tokens, score = _beam(student, [1], 2, 3)
     assert_equal(tokens, want_tokens, hint="후보는 누적 로그 확률로, 모든 빔의 후보를 한데 모아 상위 beam_width개를 고르세요.")
@@ -83,9 +83,9 @@ def test_beam_toy_markov(student, ref):
 
 
 @pytest.mark.cell("test_beam_search")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_beam_eos_and_length_penalty(student, ref):
-    """EOS로 끝난 빔의 처리나 길이 보정이 기대와 다릅니다."""
+    """EOS로 끝난 빔의 처리와 길이 보정(length_penalty)을 확인합니다."""
     for prompt, width, steps, penalty in (([2, 1], 3, 6, 1.0), ([2, 1], 3, 6, 0.0), ([1], 2, 5, 2.0)):
         want_tokens, want_score = ref.beam_search(MarkovLM(BEAM_TABLE), prompt, width, steps,
                                                   eos_id=0, length_penalty=penalty)
@@ -112,9 +112,9 @@ def _tiny_gpt(student, ref, rng):
 
 
 @pytest.mark.cell("test_kv_cache")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_forward_with_cache_matches_full(student, ref, rng):
-    """캐시로 나눠 계산한 로짓이 한 번에 계산한 로짓과 다릅니다."""
+    """캐시로 나눠 계산한 로짓이 한 번에 계산한 로짓과 같은지 확인합니다."""
     model, handle = _tiny_gpt(student, ref, rng)
     ids = torch.tensor(rng.integers(0, 11, (2, 8)))
     with torch.no_grad():
@@ -128,12 +128,41 @@ def test_forward_with_cache_matches_full(student, ref, rng):
 
 
 @pytest.mark.cell("test_kv_cache")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_cached_greedy_equals_greedy(student, ref, rng):
-    """KV 캐시로 만든 greedy 결과가 캐시 없는 greedy와 다릅니다."""
+    """KV 캐시로 만든 greedy 결과가 캐시 없는 greedy와 같은지 확인합니다."""
     model, handle = _tiny_gpt(student, ref, rng)
     prompt = [int(t) for t in rng.integers(0, 11, 4)]
     for eos in (None, int(ref.greedy_decode(model, prompt, 3)[-1])):
         want = ref.greedy_decode(model, prompt, 12, eos_id=eos)
         assert_equal(_tokens(student.greedy_decode_cached(handle, prompt, 12, eos_id=eos)), want,
                      hint="프롬프트로 캐시를 채운 뒤 매 단계 새 토큰 하나만 넣으세요; EOS에서 멈추는 규칙도 greedy_decode와 같아야 합니다.")
+
+
+@pytest.mark.cell("test_greedy_decode")
+@pytest.mark.points(2)
+def test_greedy_leaves_the_prompt_alone(student, ref):
+    """greedy_decode가 받은 프롬프트 목록을 바꾸지 않고, 1차원 텐서 프롬프트에도 같은 목록을 돌려주는지 확인합니다."""
+    prompt = [3, 4]
+    want = ref.greedy_decode(MarkovLM(WALK_TABLE), prompt, 4)
+    got, args, _ = student.call_with_args("greedy_decode", MarkovLM(WALK_TABLE), list(prompt), 4)
+    assert_equal([int(t) for t in args[1]], prompt,
+                 hint="받은 프롬프트 목록에 토큰을 덧붙이지 말고 새 목록을 만드세요 (tokens = list(input_ids)).")
+    assert_equal(_tokens(got), want, hint="greedy_decode는 프롬프트 + 생성한 토큰을 돌려줘야 합니다.")
+    from_tensor = student.greedy_decode(MarkovLM(WALK_TABLE), torch.tensor(prompt), 4)
+    assert_equal(_tokens(from_tensor), want,
+                 hint="프롬프트가 1차원 텐서여도 같은 결과의 list[int]를 돌려주세요 (int(t)로 바꿔 담으세요).")
+
+
+@pytest.mark.cell("test_beam_search")
+@pytest.mark.points(1)
+def test_beam_leaves_the_prompt_alone(student, ref):
+    """beam_search가 받은 프롬프트 목록을 바꾸지 않고, 1차원 텐서 프롬프트에도 같은 빔을 돌려주는지 확인합니다."""
+    prompt = [2, 1]
+    want_tokens, _ = ref.beam_search(MarkovLM(BEAM_TABLE), prompt, 2, 4, eos_id=0)
+    got, args, _ = student.call_with_args("beam_search", MarkovLM(BEAM_TABLE), list(prompt), 2, 4, eos_id=0)
+    assert_equal([int(t) for t in args[1]], prompt, hint="받은 프롬프트 목록을 바꾸지 마세요.")
+    expect(isinstance(got, (tuple, list)) and len(got) == 2, "beam_search는 (tokens, score)를 돌려줘야 합니다.")
+    assert_equal(_tokens(got[0]), want_tokens, hint="빔 서치의 결과가 기대와 다릅니다.")
+    tokens, _ = _beam(student, torch.tensor(prompt), 2, 4, eos_id=0)
+    assert_equal(tokens, want_tokens, hint="프롬프트가 1차원 텐서여도 같은 결과를 돌려주세요.")

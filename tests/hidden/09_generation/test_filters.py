@@ -30,9 +30,9 @@ def _randn(rng, *shape, scale=1.0):
 # ----------------------------------------------------------------------------- temperature
 
 @pytest.mark.cell("test_temperature")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_temperature_scaling(student, rng):
-    """apply_temperature는 로짓을 T로 나눠야 합니다 (곱하면 안 됩니다)."""
+    """apply_temperature가 로짓을 T로 나누는지 확인합니다."""
     logits = _randn(rng, 2, 3, 7, scale=2.0)
     assert_close(student.apply_temperature(logits, 0.001), logits * 1000, rtol=1e-5, atol=1e-4,
                  hint="T가 아주 작으면 로짓이 아주 커져야 합니다: logits / T 인지 확인하세요.")
@@ -52,7 +52,7 @@ def test_temperature_rejects_nonpositive(student):
 @pytest.mark.cell("test_temperature")
 @pytest.mark.points(2)
 def test_temperature_no_inplace(student, rng):
-    """apply_temperature가 호출한 쪽의 로짓 텐서를 바꿨습니다."""
+    """apply_temperature가 호출한 쪽의 로짓 텐서를 그대로 두는지 확인합니다."""
     logits = _randn(rng, 3, 6)
     _, args, _ = student.call_with_args("apply_temperature", logits.clone(), 0.5)
     assert_close(args[0], logits, atol=0, hint="입력 로짓을 제자리(in-place)에서 바꾸지 말고 새 텐서를 돌려주세요.")
@@ -61,21 +61,21 @@ def test_temperature_no_inplace(student, rng):
 # ----------------------------------------------------------------------------- top-k
 
 @pytest.mark.cell("test_top_k")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_top_k_ties_keep_exactly_k(student):
     """top-k는 경계에서 값이 같아도 정확히 k개만 남겨야 합니다 (torch.topk와 같이)."""
     got = torch.as_tensor(student.top_k_filter(torch.tensor([3.0, 2.0, 2.0, 1.0]), 2))
     kept = _kept(got)
-    expect(len(kept) == 2, "k = 2인데 남은 토큰 수가 2가 아닙니다. 경계값과 같은 토큰을 모두 남기거나(< 임계값) 하나 적게 남기지 않았나요?")
+    expect(len(kept) == 2, "k = 2인데 남은 토큰 수가 2가 아닙니다: 경계에서 값이 같은 토큰이 여럿이어도 torch.topk처럼 정확히 k개만 남깁니다.")
     expect(0 in kept and (1 in kept or 2 in kept), "가장 큰 k개의 로짓이 남아야 합니다.")
     expect(all(float(got[i]) == v for i, v in zip(range(4), [3.0, 2.0, 2.0, 1.0]) if i in kept),
            "남는 토큰의 로짓 값은 바꾸지 마세요.")
 
 
 @pytest.mark.cell("test_top_k")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_top_k_matches_topk(student, ref, rng):
-    """배치 로짓에서 top-k 결과가 기대와 다릅니다 (마지막 축 기준, 나머지는 -inf)."""
+    """배치 로짓에서 top-k가 마지막 축의 큰 k개만 남기고 나머지를 -inf로 바꾸는지 확인합니다."""
     logits = _randn(rng, 3, 4, 11, scale=2.0)
     assert_close(student.top_k_filter(logits, 4), ref.top_k_filter(logits, 4), atol=1e-6,
                  hint="마지막 축(어휘 축)에서 큰 k개만 남기고 나머지를 -inf로 바꿨는지 확인하세요.")
@@ -86,7 +86,7 @@ def test_top_k_matches_topk(student, ref, rng):
 @pytest.mark.cell("test_top_k")
 @pytest.mark.points(2)
 def test_top_k_no_inplace(student, rng):
-    """top_k_filter가 호출한 쪽의 로짓 텐서를 바꿨습니다."""
+    """top_k_filter가 호출한 쪽의 로짓 텐서를 그대로 두는지 확인합니다."""
     logits = _randn(rng, 2, 9)
     _, args, _ = student.call_with_args("top_k_filter", logits.clone(), 3)
     assert_close(args[0], logits, atol=0, hint="입력 로짓에 -inf를 직접 써넣지 말고 새 텐서를 만드세요.")
@@ -95,7 +95,7 @@ def test_top_k_no_inplace(student, rng):
 # ----------------------------------------------------------------------------- top-p
 
 @pytest.mark.cell("test_top_p")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_top_p_keeps_crossing_token(student):
     """top-p는 누적 확률이 p를 넘기게 만드는 토큰까지 남겨야 합니다."""
     order = [3, 0, 4, 1, 2]
@@ -105,7 +105,7 @@ def test_top_p_keeps_crossing_token(student):
 
 
 @pytest.mark.cell("test_top_p")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_top_p_exact_boundary(student):
     """누적 확률이 정확히 p가 되면 거기서 멈춰야 합니다."""
     order = [2, 4, 0, 3, 1]
@@ -116,7 +116,7 @@ def test_top_p_exact_boundary(student):
 
 
 @pytest.mark.cell("test_top_p")
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_top_p_min_tokens(student, rng):
     """p가 아주 작아도 가장 확률이 큰 토큰 하나는 남아야 합니다."""
     logits = _randn(rng, 3, 8, scale=3.0)
@@ -130,7 +130,7 @@ def test_top_p_min_tokens(student, rng):
 @pytest.mark.cell("test_top_p")
 @pytest.mark.points(2)
 def test_top_p_batch(student, ref, rng):
-    """배치 로짓에서 top-p 결과가 기대와 다릅니다 (행마다 따로)."""
+    """배치 로짓에서 top-p를 행마다 따로 적용하는지 확인합니다."""
     logits = _randn(rng, 4, 2, 13, scale=2.0)
     want, got = ref.top_p_filter(logits, 0.7), torch.as_tensor(student.top_p_filter(logits, 0.7))
     expect(got.shape == want.shape and torch.equal(torch.isfinite(got), torch.isfinite(want)),
@@ -142,7 +142,16 @@ def test_top_p_batch(student, ref, rng):
 @pytest.mark.cell("test_top_p")
 @pytest.mark.points(2)
 def test_top_p_no_inplace(student, rng):
-    """top_p_filter가 호출한 쪽의 로짓 텐서를 바꿨습니다."""
+    """top_p_filter가 호출한 쪽의 로짓 텐서를 그대로 두는지 확인합니다."""
     logits = _randn(rng, 2, 9)
     _, args, _ = student.call_with_args("top_p_filter", logits.clone(), 0.6)
     assert_close(args[0], logits, atol=0, hint="입력 로짓을 제자리에서 바꾸지 말고 새 텐서를 돌려주세요.")
+
+
+@pytest.mark.cell("test_top_k")
+@pytest.mark.points(1)
+def test_top_k_larger_than_vocabulary(student, rng):
+    """k가 어휘 크기보다 크면 top_k_filter가 아무것도 거르지 않는지 확인합니다."""
+    logits = _randn(rng, 2, 6)
+    assert_close(student.top_k_filter(logits, 9), logits, atol=0,
+                 hint="k가 어휘 크기 V보다 크면 로짓을 그대로 돌려주세요 (torch.topk에는 min(k, V)를 넘기세요).")

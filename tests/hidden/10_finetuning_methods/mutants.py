@@ -55,6 +55,27 @@ def freeze_lower_layers(model, n_trainable_blocks):
     "ft-12-prompt-not-trainable": {
         "SoftPrompt": [("prompt = self.embedding.weight.to(", "prompt = self.embedding.weight.detach().to(")],
     },
+    "ft-01-lora-scale-integer-division": {
+        "LoRALinear": [("self.scaling = alpha / r", "self.scaling = alpha // r")],
+    },
+    "ft-03-lora-a-detached-in-forward": {
+        "LoRALinear": [("out + (self.dropout(x) @ self.lora_A.T @ self.lora_B.T) * self.scaling",
+                        "out + (self.dropout(x) @ self.lora_A.detach().T @ self.lora_B.T) * self.scaling")],
+    },
+    "ft-extra-lora-float32-whatever-the-base": {
+        "LoRALinear": [("torch.empty(r, base.in_features, dtype=weight.dtype, device=weight.device)",
+                        "torch.empty(r, base.in_features)"),
+                       ("torch.zeros(base.out_features, r, dtype=weight.dtype, device=weight.device)",
+                        "torch.zeros(base.out_features, r)")],
+    },
+    "ft-07-apply-lora-suffix-without-the-dot": {
+        "apply_lora": [('any(name == t or name.endswith("." + t) for t in target_modules)',
+                        "any(name.endswith(t) for t in target_modules)")],
+    },
+    "ft-07-apply-lora-any-module-type": {
+        "apply_lora": [("               if isinstance(module, nn.Linear)\n               and any(",
+                        "               if any(")],
+    },
     "ft-13-text-init-not-cycled": {
         "SoftPrompt": [("repeated = (ids * math.ceil(self.n_virtual / len(ids)))[: self.n_virtual]",
                         "repeated = (ids + [ids[-1]] * self.n_virtual)[: self.n_virtual]")],

@@ -8,7 +8,7 @@ from grader.checks import assert_close, assert_equal
 pytestmark = pytest.mark.cell("test_adapter")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_adapter_identity_at_init(student, rng):
     """처음 만든 어댑터는 입력을 그대로 돌려줘야 합니다 (up을 0으로 초기화, 잔차 연결)."""
     adapter = student.BottleneckAdapter(6, 3)
@@ -19,7 +19,7 @@ def test_adapter_identity_at_init(student, rng):
                  hint="어댑터의 파라미터는 down(d→병목)과 up(병목→d) 두 선형층(편향 포함)입니다.")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_adapter_residual(student, rng):
     """어댑터의 출력은 x + up(gelu(down(x)))이어야 합니다."""
     adapter = student.BottleneckAdapter(6, 3)

@@ -20,7 +20,7 @@ def _model():
 WRAPPED = {"layers.0.q_proj", "layers.0.v_proj", "layers.1.q_proj", "layers.1.v_proj", "v_proj"}
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_replace_counts(student):
     """이름이 대상 이름으로 끝나는 모든 nn.Linear(중첩된 것까지)를, 그리고 그것만 감싸야 합니다."""
     model = student.apply_lora(_model(), ["q_proj", "v_proj"], 2, 4)
@@ -44,3 +44,25 @@ def test_everything_else_frozen(student, rng):
     x = torch.as_tensor(rng.normal(0, 1, (2, 6)), dtype=torch.float32)
     assert_close(model.get_submodule("layers.1.v_proj")(x), original["layers"][1]["v_proj"](x).detach(),
                  atol=1e-6, hint="감싼 층은 처음에 원래 층과 같은 출력을 내야 합니다.")
+
+
+def _name_trap():
+    torch.manual_seed(1)
+    return nn.ModuleDict({
+        "attn": nn.ModuleDict({"v_proj": nn.Linear(4, 3), "kv_proj": nn.Linear(4, 5)}),
+        "norm": nn.ModuleDict({"v_proj": nn.LayerNorm(4)}),   # named like a target, but not an nn.Linear
+        "v_proj_head": nn.Linear(4, 2),                        # the target name is only a prefix here
+    })
+
+
+@pytest.mark.points(3)
+def test_target_names_match_whole_name_parts(student):
+    """대상 이름이 전체 이름의 마지막 부분과 통째로 같은 nn.Linear만 감싸는지 확인합니다 (kv_proj, v_proj_head, LayerNorm은 그대로)."""
+    model = student.apply_lora(_name_trap(), ["v_proj"], 2, 3)
+    state = model.state_dict()
+    wrapped = sorted(name.rsplit(".", 1)[0] for name in state if name.endswith("lora_A"))
+    assert_equal(wrapped, ["attn.v_proj"],
+                 hint="이름이 대상 이름과 같거나 \".\" + 대상 이름으로 끝나는 nn.Linear만 감싸세요 "
+                      "(\"kv_proj\"는 \"v_proj\"로 끝나지만 대상이 아니고, nn.Linear가 아닌 층도 감싸지 않습니다).")
+    assert_equal(student.trainable_parameter_names(model), ["attn.v_proj.lora_A", "attn.v_proj.lora_B"],
+                 hint="LoRA 파라미터 말고는 모두 얼려야 합니다.")

@@ -32,7 +32,7 @@ def test_trainable_param_names(student, n_trainable_blocks):
                       "없음)와 새 분류 헤드를 학습하는지 확인하세요.")
 
 
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_frozen_params_bitwise_unchanged(student, rng):
     """AdamW(weight_decay=0.1)로 몇 걸음 학습한 뒤에도 얼린 파라미터는 비트 하나 바뀌지 않아야 합니다."""
     model = small_models.worker_classifier(student)

@@ -15,7 +15,7 @@ small_models = load_module_from(Path(__file__).with_name("small_models.py"), "sm
 pytestmark = pytest.mark.cell("test_soft_prompt")
 
 
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_prompt_tuning_shapes_and_values(student, rng):
     """가상 토큰을 앞에 붙이고, 마스크는 1로, 레이블은 -100으로 n_virtual만큼 늘려야 합니다."""
     prompt = student.SoftPrompt(5, 6)
@@ -55,7 +55,7 @@ def test_prompt_tuning_trainable(student, rng):
                  hint="GPT의 토큰 임베딩은 얼려 두어야 합니다.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_prompt_init_from_text(student, rng):
     """글로 초기화할 때 토큰 id가 모자라면 되풀이하고, 넘치면 앞의 n_virtual개만 써야 합니다."""
     embedding = nn.Embedding(10, 6)

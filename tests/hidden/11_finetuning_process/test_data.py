@@ -19,7 +19,7 @@ def _imbalanced_labels(rng):
 
 
 @pytest.mark.cell("test_stratified_split")
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_split_is_disjoint_and_complete(student, rng):
     """학습용과 평가용 인덱스는 겹치지 않고, 합치면 모든 인덱스가 한 번씩 나와야 합니다."""
     labels = _imbalanced_labels(rng)
@@ -32,9 +32,9 @@ def test_split_is_disjoint_and_complete(student, rng):
 
 
 @pytest.mark.cell("test_stratified_split")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_split_keeps_class_shares(student, rng):
-    """평가용에서 각 클래스의 개수가 전체 비율에서 한 개 이상 벗어나면 안 됩니다 (층화 분할)."""
+    """평가용의 클래스별 개수가 전체 비율에서 한 개 넘게 벗어나지 않는지 확인합니다 (층화 분할)."""
     for seed, test_size in ((0, 0.3), (1, 0.2), (2, 0.5), (5, 17)):
         labels = _imbalanced_labels(np.random.default_rng(seed))
         train, test = student.stratified_split(labels, test_size, seed)
@@ -49,7 +49,7 @@ def test_split_keeps_class_shares(student, rng):
 
 
 @pytest.mark.cell("test_stratified_split")
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_split_is_deterministic_per_seed(student, rng):
     """같은 시드면 같은 분할, 다른 시드면 (대개) 다른 분할이어야 합니다."""
     labels = _imbalanced_labels(rng)
@@ -63,7 +63,7 @@ def test_split_is_deterministic_per_seed(student, rng):
 # ----------------------------------------------------------------------------- collate
 
 @pytest.mark.cell("test_collate")
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_collate_right_pads_with_mask(student, ref):
     """collate는 가장 긴 길이에 맞춰 오른쪽에 pad_id를 채우고, 실제 토큰 자리만 마스크 1이어야 합니다."""
     sequences = [[5, 3, 8], [7], [2, 9, 4, 1, 6], [3, 3]]
@@ -85,7 +85,7 @@ def _sft(student, ref, prompts, outputs, pad_id):
 
 
 @pytest.mark.cell("test_tokenize_prompt_and_output")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_tokenize_prompt_and_output(student, ref):
     """프롬프트 + 응답을 한 칸 밀어 input_ids / labels를 만들고, 응답 토큰을 예측하는 자리만 마스크 1이어야 합니다."""
     prompts = [[11, 12, 13, 14], [21, 22], [31, 32, 33]]
@@ -106,7 +106,7 @@ def test_tokenize_prompt_and_output(student, ref):
 
 
 @pytest.mark.cell("test_tokenize_prompt_and_output")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_response_mask_after_the_shift(student, ref):
     """토큰 3개짜리 프롬프트: 레이블이 한 칸 밀렸으므로 위치 2(프롬프트의 마지막)부터 마스크 1이어야 합니다."""
     got, want = _sft(student, ref, [[7, 8, 9]], [[4, 5, 6, 3]], 1)
@@ -117,7 +117,7 @@ def test_response_mask_after_the_shift(student, ref):
 # ----------------------------------------------------------------------------- collate_lm
 
 @pytest.mark.cell("test_collate_lm")
-@pytest.mark.points(7)
+@pytest.mark.points(5)
 def test_collate_keeps_first_eos(student, ref):
     """레이블에서 문장 끝의 첫 EOS는 남기고, 그 뒤의 패딩만 -100이어야 합니다 (모델이 멈추는 법을 배움)."""
     sequences = [[4, 5, 6], [7, 8, 9, 2, 3], [1]]
@@ -140,7 +140,7 @@ def test_collate_keeps_first_eos(student, ref):
 # ----------------------------------------------------------------------------- masked_mean
 
 @pytest.mark.cell("test_masked_mean")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_masked_mean_dims(student, ref, rng):
     """masked_mean은 마스크가 1인 원소의 합을 마스크의 합(1인 개수)으로 나눠야 합니다 (dim 0, 1, -1, None)."""
     x = torch.tensor(rng.normal(size=(4, 7)), dtype=torch.float32)
@@ -156,7 +156,7 @@ def test_masked_mean_dims(student, ref, rng):
 # ----------------------------------------------------------------------------- pool_last_token
 
 @pytest.mark.cell("test_pool_last_token")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_classifier_uses_last_token(student, ref, rng):
     """오른쪽 패딩 배치에서 문장마다 마지막 실제 토큰의 은닉 상태를 골라야 합니다 (첫 토큰도, 패딩도 아님)."""
     hidden = torch.tensor(rng.normal(size=(4, 6, 5)), dtype=torch.float32)
@@ -164,3 +164,87 @@ def test_classifier_uses_last_token(student, ref, rng):
     got = student.pool_last_token(hidden, mask)
     assert_close(torch.as_tensor(got), ref.pool_last_token(hidden, mask), atol=1e-6,
                  hint="마지막 실제 토큰의 위치는 (마스크의 합 - 1)입니다: 위치 0이나 마지막 열(패딩)이 아닙니다.")
+
+
+# ----------------------------------------------------------------------------- sentinels that are also data
+
+@pytest.mark.cell("test_collate")
+@pytest.mark.points(2)
+def test_collate_pad_id_also_a_token(student, ref):
+    """pad_id와 같은 값이 실제 토큰으로도 나올 때 attention_mask가 값이 아니라 문장 길이로 정해지는지 확인합니다."""
+    sequences = [[0, 3, 0], [5], [0, 0, 2, 0], [4, 0]]
+    got_ids, got_mask = student.collate(sequences, 0)
+    want_ids, want_mask = ref.collate(sequences, 0)
+    assert_close(torch.as_tensor(got_mask).long(), want_mask,
+                 hint="마스크는 토큰 값(≠ pad_id)이 아니라 문장 길이로 정하세요: 실제 토큰이 pad_id와 같을 수도 있습니다.")
+    assert_close(torch.as_tensor(got_ids), want_ids, hint="input_ids: 오른쪽에 pad_id를 채웁니다.")
+
+
+@pytest.mark.cell("test_collate")
+@pytest.mark.points(1)
+def test_collate_leaves_sequences_alone(student):
+    """collate가 받은 문장 목록을 바꾸지 않는지 확인합니다 (패딩은 새 텐서에만)."""
+    sequences = [[5, 3, 8], [7], [2, 9, 4, 1]]
+    _, args, _ = student.call_with_args("collate", [list(s) for s in sequences], 10)
+    assert_equal([[int(t) for t in s] for s in args[0]], sequences,
+                 hint="받은 목록에 pad_id를 덧붙이지 말고 새 텐서를 만들어 채우세요.")
+
+
+@pytest.mark.cell("test_collate_lm")
+@pytest.mark.points(2)
+def test_collate_lm_eos_inside_a_sentence(student, ref):
+    """문장 안에 EOS와 같은 id가 있어도 레이블의 -100과 마스크가 문장 길이로 정해지는지 확인합니다."""
+    sequences = [[4, 0, 6], [0], [7, 8, 0, 9, 3], [5, 5]]
+    got = student.collate_lm(sequences, 0)
+    want = ref.collate_lm(sequences, 0)
+    expect(isinstance(got, dict) and {"input_ids", "labels", "attention_mask"} <= set(got),
+           "collate_lm은 input_ids, labels, attention_mask 키의 dict를 돌려줘야 합니다.")
+    assert_close(torch.as_tensor(got["labels"]), want["labels"],
+                 hint="-100으로 가릴 자리는 값(= EOS)이 아니라 문장 길이로 정하세요: 문장 안의 EOS와 같은 토큰도 레이블이고, "
+                      "문장 끝에 붙인 첫 EOS도 레이블입니다.")
+    assert_close(torch.as_tensor(got["attention_mask"]).long(), want["attention_mask"],
+                 hint="attention_mask도 토큰 값이 아니라 문장 길이로 정하세요.")
+    assert_close(torch.as_tensor(got["input_ids"]), want["input_ids"], hint="input_ids = (문장 + EOS 패딩)[:-1] 입니다.")
+
+
+@pytest.mark.cell("test_collate_lm")
+@pytest.mark.points(1)
+def test_collate_lm_leaves_sequences_alone(student):
+    """collate_lm이 받은 문장 목록을 바꾸지 않는지 확인합니다 (EOS는 새 텐서에만)."""
+    sequences = [[4, 5, 6], [7, 8, 9, 2, 3], [1]]
+    _, args, _ = student.call_with_args("collate_lm", [list(s) for s in sequences], 0)
+    assert_equal([[int(t) for t in s] for s in args[0]], sequences,
+                 hint="받은 문장에 EOS를 덧붙이지(append) 말고 새 목록이나 텐서에 담으세요.")
+
+
+@pytest.mark.cell("test_tokenize_prompt_and_output")
+@pytest.mark.points(2)
+def test_response_mask_with_pad_id_inside_the_response(student, ref):
+    """응답 안에 pad_id와 같은 토큰이 있어도 그 자리의 response_mask가 1인지 확인합니다 (마스크는 위치로 정함)."""
+    prompts, outputs = [[5, 6], [7, 8, 9], [3]], [[0, 4, 0], [0], [2, 0]]
+    got, want = _sft(student, ref, prompts, outputs, 0)
+    assert_close(torch.as_tensor(got["response_mask"]).long(), want["response_mask"],
+                 hint="response_mask는 레이블 값(≠ pad_id)이 아니라 위치로 정하세요: P - 1부터 문장 끝까지 1, 패딩만 0입니다.")
+
+
+@pytest.mark.cell("test_tokenize_prompt_and_output")
+@pytest.mark.points(1)
+def test_tokenize_leaves_prompts_and_outputs_alone(student):
+    """tokenize_prompt_and_output이 받은 프롬프트와 응답 목록을 바꾸지 않는지 확인합니다."""
+    prompts, outputs = [[11, 12, 13], [21]], [[14, 15], [22, 23, 24]]
+    _, args, _ = student.call_with_args("tokenize_prompt_and_output", [list(p) for p in prompts],
+                                        [list(o) for o in outputs], 0)
+    assert_equal([[[int(t) for t in s] for s in group] for group in args[:2]], [prompts, outputs],
+                 hint="프롬프트에 응답을 이어 붙일 때 받은 목록을 늘리지(+=, extend) 말고 새 목록을 만드세요 (prompt + output).")
+
+
+@pytest.mark.cell("test_masked_mean")
+@pytest.mark.points(1)
+def test_masked_mean_leaves_inputs_alone(student, rng):
+    """masked_mean이 받은 x와 mask를 바꾸지 않는지 확인합니다."""
+    x = torch.tensor(rng.normal(size=(3, 5)), dtype=torch.float32)
+    mask = torch.tensor(rng.random((3, 5)) < 0.5)
+    mask[:, 0] = True
+    _, args, _ = student.call_with_args("masked_mean", x.clone(), mask.clone(), 1)
+    assert_close(args[0], x, atol=0, hint="x를 제자리에서 0으로 채우거나 곱하지 말고 새 텐서로 계산하세요.")
+    assert_close(torch.as_tensor(args[1]).long(), mask.long(), atol=0, hint="mask를 바꾸지 마세요.")

@@ -1,11 +1,11 @@
 """warmup_cosine (an exact list of learning rates) and EarlyStopping."""
 import pytest
 
-from grader.checks import assert_close, assert_equal, expect
+from grader.checks import assert_close, assert_equal, expect, student_raises
 
 
 @pytest.mark.cell("test_warmup_cosine")
-@pytest.mark.points(10)
+@pytest.mark.points(8)
 def test_lr_schedule_exact_list(student, ref):
     """워밍업 + 코사인 학습률이 step마다 정확해야 합니다 (step 0의 학습률은 0, total_steps에서 min_lr)."""
     for warmup, total, max_lr, min_lr in ((4, 13, 0.2, 0.01), (3, 8, 1.0, 0.0), (0, 5, 0.5, 0.1)):
@@ -22,7 +22,7 @@ def _run(stopper, values):
 
 
 @pytest.mark.cell("test_early_stopping")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_early_stopping_min_mode(student, ref):
     """검증 손실이 patience번 연속 나아지지 않으면 그때 True를 돌려줘야 합니다."""
     values = [1.0, 0.8, 0.85, 0.79, 0.81, 0.9, 0.95, 0.7]
@@ -37,7 +37,7 @@ def test_early_stopping_min_mode(student, ref):
 
 
 @pytest.mark.cell("test_early_stopping")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_early_stopping_min_delta_and_max_mode(student, ref):
     """min_delta보다 작은 개선은 개선이 아니고, mode="max"(정확도)에서는 커지는 것이 개선입니다."""
     values = [0.5, 0.55, 0.58, 0.59, 0.70, 0.69, 0.705, 0.71]
@@ -50,3 +50,11 @@ def test_early_stopping_min_delta_and_max_mode(student, ref):
     assert_equal(got, _run(ref.EarlyStopping(2, min_delta=0.04), losses),
                  hint="mode='min'이면 value < best - min_delta 일 때만 개선입니다.")
     expect(abs(float(stopper.best) - 0.95) < 1e-12, "best는 마지막으로 '개선'으로 인정된 값입니다.")
+
+
+@pytest.mark.cell("test_early_stopping")
+@pytest.mark.points(1)
+def test_early_stopping_rejects_unknown_mode(student):
+    """mode가 "min"도 "max"도 아니면 EarlyStopping이 ValueError를 일으키는지 확인합니다."""
+    with student_raises(ValueError, hint='mode가 "min"이나 "max"가 아니면 ValueError를 일으키세요 (오타가 조용히 "min"이 되지 않게).'):
+        student.EarlyStopping(2, mode="maximum")

@@ -44,7 +44,7 @@ def _reference_run(ref, seed, dropout, batches, torch_seed=0, **kwargs):
 # ----------------------------------------------------------------------------- set_seed
 
 @pytest.mark.cell("test_set_seed")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_set_seed_seeds_all_generators(student):
     """set_seed는 torch, numpy, 파이썬 random 세 난수 생성기를 모두 같은 시드로 초기화해야 합니다."""
     student.set_seed(1234)
@@ -63,9 +63,9 @@ def test_set_seed_seeds_all_generators(student):
 # ----------------------------------------------------------------------------- train_one_epoch
 
 @pytest.mark.cell("test_train_one_epoch")
-@pytest.mark.points(8)
+@pytest.mark.points(7)
 def test_ten_steps_snapshot(student, ref):
-    """배치 10개로 한 에폭 학습한 뒤의 가중치와 평균 손실이 기대와 달라요."""
+    """배치 10개로 한 에폭 학습한 뒤의 가중치와 평균 손실이 기대한 값과 같은지 확인합니다."""
     batches = _batches(1, 10, 4)
     model, opt, _ = _setup(seed=3, dropout=0.3)
     model.eval()  # train_one_epoch must switch to training mode itself
@@ -82,7 +82,7 @@ def test_ten_steps_snapshot(student, ref):
 
 
 @pytest.mark.cell("test_train_one_epoch")
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_microbatch_step_grad(student, ref):
     """기울기 누적: accumulation_steps개 배치의 손실을 그 수로 나눠 더하면 큰 배치 한 번과 같은 갱신이어야 합니다."""
     micro = _batches(2, 6, 3)
@@ -104,7 +104,7 @@ def test_microbatch_step_grad(student, ref):
 # ----------------------------------------------------------------------------- evaluate
 
 @pytest.mark.cell("test_evaluate")
-@pytest.mark.points(7)
+@pytest.mark.points(5)
 def test_evaluate_is_deterministic_and_no_grad(student, ref):
     """평가는 드롭아웃을 끈 eval 모드와 torch.no_grad() 아래에서 해야 합니다 (손실과 정확도)."""
     batches = _batches(5, 3, 8)
@@ -178,3 +178,74 @@ def test_resume_equals_uninterrupted(student, ref):
         assert_close(resumed[name], uninterrupted[name], atol=1e-6,
                      hint="옵티마이저 상태(모멘텀 버퍼 등)와 난수 생성기 상태(torch.get_rng_state)까지 저장하고 불러와야 "
                           "이어 한 학습이 끊김 없는 학습과 같아집니다.")
+
+
+# ----------------------------------------------------------------------------- uneven batches
+
+def _uneven_batches(seed, sizes, length=6):
+    """Right-padded batches of the given sizes (the last one smaller, as a loader's last batch)."""
+    batches = []
+    for i, size in enumerate(sizes):
+        batches.extend(_batches(seed * 100 + i, 1, size, length))
+    return batches
+
+
+@pytest.mark.cell("test_train_one_epoch")
+@pytest.mark.points(4)
+def test_accumulation_with_a_short_last_group(student, ref):
+    """배치 수가 accumulation_steps로 나누어떨어지지 않고 마지막 배치가 작을 때, 마지막 묶음도 갱신하고 평균 손실이 배치 손실의 평균인지 확인합니다."""
+    batches = _uneven_batches(3, [4, 3, 4, 4, 3, 4, 2])
+    model, opt, sched = _setup(seed=8, scheduler=0.5)
+    loss, args, _ = student.call_with_args("train_one_epoch", model, batches, opt, sched, accumulation_steps=3)
+    want, want_loss = _reference_run(ref, 8, 0.0, batches, scheduler=0.5, accumulation_steps=3)
+    expect(abs(float(args[2].param_groups[0]["lr"]) - 0.5 * 0.5 ** 3) < 1e-9,
+           "배치 7개를 3개씩 누적하면 갱신은 세 번입니다: 마지막 배치에서도 (묶음이 덜 찼어도) optimizer.step()과 "
+           "scheduler.step()을 부르세요.")
+    got = args[0].snapshot()
+    for name in want:
+        assert_close(got[name], want[name], atol=1e-5,
+                     hint="마지막 묶음까지 갱신했는지, 모든 배치의 손실을 accumulation_steps로 나눠 backward 했는지 확인하세요.")
+    assert_close(float(loss), want_loss, atol=1e-5,
+                 hint="돌려주는 값은 배치 손실(나누기 전)의 평균입니다: 배치 크기가 달라도 배치마다 하나씩 평균합니다.")
+
+
+@pytest.mark.cell("test_evaluate")
+@pytest.mark.points(3)
+def test_evaluate_counts_every_example_once(student, ref):
+    """배치 크기가 다를 때(8, 8, 3) 손실과 정확도가 배치 평균의 평균이 아니라 전체 예제의 평균인지 확인합니다."""
+    batches = _uneven_batches(6, [8, 8, 3])
+    model = TinyClassifier(VOCAB, 6, N_CLASSES, seed=9)
+    result = student.evaluate(model, batches)
+    expect(isinstance(result, dict) and {"loss", "accuracy"} <= set(result),
+           'evaluate는 {"loss": ..., "accuracy": ...} dict를 돌려줘야 합니다.')
+    want = ref.evaluate(TinyClassifier(VOCAB, 6, N_CLASSES, seed=9), batches)
+    assert_close(float(result["loss"]), want["loss"], atol=1e-6,
+                 hint="loss는 전체 예제의 교차 엔트로피 평균입니다: 배치마다 합(reduction='sum')을 더하고 예제 수로 나누세요.")
+    assert_close(float(result["accuracy"]), want["accuracy"], atol=1e-9,
+                 hint="accuracy는 맞은 예제 수 / 전체 예제 수입니다 (배치 정확도의 평균이 아닙니다).")
+
+
+@pytest.mark.cell("test_checkpoint")
+@pytest.mark.points(2)
+def test_checkpoint_without_scheduler(student):
+    """scheduler가 None일 때도 저장하고 불러와, 이어 한 학습이 끊김 없는 학습과 같은지 확인합니다."""
+    path = _path()
+    try:
+        first, second = _batches(10, 2, 4), _batches(11, 3, 4)
+        model, opt, _ = _setup(seed=12, dropout=0.4)
+        student.value("torch").manual_seed(5)
+        _, (m, _, o, _), _ = student.call_with_args("train_one_epoch", model, first, opt, None)
+        student.save_checkpoint(path, m, o, None, 9)
+        student.train_one_epoch(m, second, o, None)
+        uninterrupted = m.snapshot()
+        fresh_model, fresh_opt, _ = _setup(seed=13, dropout=0.4)
+        step, (_, m2, o2, _), _ = student.call_with_args("load_checkpoint", path, fresh_model, fresh_opt, None)
+        student.train_one_epoch(m2, second, o2, None)
+        resumed = m2.snapshot()
+    finally:
+        if os.path.exists(path):
+            os.remove(path)
+    assert_equal(int(step), 9, hint="scheduler가 None이어도 load_checkpoint는 저장해 둔 step을 돌려줘야 합니다.")
+    for name in uninterrupted:
+        assert_close(resumed[name], uninterrupted[name], atol=1e-6,
+                     hint="scheduler는 None일 수 있습니다: 그때는 스케줄러 상태를 저장·복원하지 말고 나머지는 그대로 하세요.")

@@ -38,4 +38,6 @@ def test_token_accuracy_matches_reference_with_custom_ignore_index(student, ref,
     y_pred = rng.integers(0, 5, (6, 9))
     assert_close(student.token_accuracy(y_true, y_pred, ignore_index=-1),
                  ref.token_accuracy(y_true, y_pred, ignore_index=-1), atol=1e-12,
-                 hint="ignore_index 값을 -100으로 고정하지 말고 인자를 사용하세요.")
+                 hint="ignore_index 인자로 받은 값의 위치는 분자와 분모 모두에서 뺍니다.",
+                 likely={"ignore_index(여기서는 -1) 위치까지 센 값입니다: ignore_index 인자로 받은 값의 "
+                         "위치는 세지 않습니다.": ref.token_accuracy(y_true, y_pred, ignore_index=-100)})

@@ -11,7 +11,9 @@ def test_rows_are_true_labels_and_columns_predictions(student):
     """혼동 행렬의 행은 실제 클래스, 열은 예측 클래스여야 합니다."""
     got = student.confusion_matrix([0, 1, 1, 2, 2, 2], [0, 0, 1, 2, 1, 0])
     assert_close(got, [[1, 0, 0], [1, 1, 0], [1, 1, 1]], atol=0,
-                 hint="C[i, j]는 '실제가 i인데 j로 예측한 개수'입니다. 행렬이 전치되지 않았나요?")
+                 hint="C[i, j]는 '실제가 i인데 j로 예측한 개수'입니다.",
+                 likely={"행과 열이 바뀌었습니다: 행은 실제 클래스, 열은 예측 클래스입니다.":
+                         [[1, 1, 1], [0, 1, 1], [0, 0, 1]]})
 
 
 @pytest.mark.points(3)
@@ -19,8 +21,9 @@ def test_classes_missing_from_predictions_are_kept(student):
     """예측에 한 번도 나오지 않은 클래스도 행렬에 행과 열이 있어야 합니다."""
     got = student.confusion_matrix([0, 1, 2, 2], [0, 0, 0, 0])
     assert_close(got, [[1, 0, 0], [1, 0, 0], [2, 0, 0]], atol=0,
-                 hint="레이블은 y_true와 y_pred 양쪽에 나오는 모든 클래스입니다. 예측에 없는 클래스를 "
-                      "빠뜨리지 않았나요?")
+                 hint="레이블은 y_true와 y_pred 양쪽에 나오는 모든 클래스입니다.",
+                 shape_hint="행렬의 크기는 y_true와 y_pred 양쪽에 나오는 클래스의 수입니다 "
+                            "(예측에 없는 클래스도 행과 열이 있습니다).")
 
 
 @pytest.mark.points(3)

@@ -35,7 +35,9 @@ def test_threshold_argument_is_used(student):
     y_true = [0, 1, 0, 1]
     y_score = [0.75, 0.8, 0.95, 0.4]
     got = _as_ints(student.most_confident_errors(y_true, y_score, k=2, threshold=0.9))
-    assert_equal(got, [3, 1], hint="threshold를 0.5로 고정하지 말고 인자를 사용하세요.")
+    assert_equal(got, [3, 1], hint="예측은 score ≥ threshold이면 1이고, 확신도는 |score − threshold|입니다.",
+                 likely={"threshold=0.9 대신 0.5로 나눈 결과입니다: threshold 인자로 예측과 확신도를 "
+                         "정합니다.": [2, 0]})
 
 
 @pytest.mark.points(1)

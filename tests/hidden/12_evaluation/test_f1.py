@@ -5,15 +5,22 @@ from grader.checks import assert_close
 pytestmark = pytest.mark.cell("test_f1")
 
 
+def _f1_of_macro_p_and_r(ref, y_true, y_pred):
+    p = ref.precision_score(y_true, y_pred, average="macro")
+    r = ref.recall_score(y_true, y_pred, average="macro")
+    return 2 * p * r / (p + r)
+
+
 @pytest.mark.points(6)
 def test_macro_f1_is_the_mean_of_per_class_f1(student, ref):
-    """macro F1은 클래스별 F1의 평균이어야 합니다 (macro P와 macro R의 조화평균이 아님)."""
+    """macro F1이 클래스별 F1의 평균인지 확인합니다."""
     y_true, y_pred = [0, 0, 1, 1, 1, 2, 2, 2, 2], [0, 1, 1, 2, 2, 2, 2, 2, 0]
     # mean of per-class F1 = 0.5222; F1 of macro P and macro R would give 0.5305
     assert_close(student.f1_score(y_true, y_pred, average="macro"),
                  ref.f1_score(y_true, y_pred, average="macro"), atol=1e-9,
-                 hint="macro F1은 클래스마다 F1을 구한 뒤 평균합니다. macro 정밀도와 macro 재현율로 "
-                      "F1을 한 번 계산하면 안 됩니다.")
+                 hint="macro F1은 클래스마다 F1을 구한 뒤 그 평균입니다.",
+                 likely={"macro 정밀도와 macro 재현율의 조화평균을 계산했습니다: macro F1은 클래스마다 "
+                         "F1을 구한 뒤 평균합니다.": _f1_of_macro_p_and_r(ref, y_true, y_pred)})
 
 
 @pytest.mark.points(4)

@@ -12,9 +12,11 @@ def test_precision_and_recall_are_not_swapped(student):
     """정밀도는 TP/(TP+FP), 재현율은 TP/(TP+FN)이어야 합니다."""
     y_true, y_pred = [0, 1, 0, 0, 1, 0], [1, 1, 1, 0, 1, 1]  # TP=2, FP=3, FN=0
     assert_close(student.precision_score(y_true, y_pred), 2 / 5, atol=1e-12,
-                 hint="정밀도의 분모는 '양성으로 예측한 개수'(TP + FP)입니다. 재현율과 바뀌지 않았나요?")
+                 hint="정밀도 = TP / (TP + FP): 분모는 '양성으로 예측한 개수'입니다.",
+                 likely={"정밀도 대신 재현율 TP / (TP + FN)을 계산했습니다.": 1.0})
     assert_close(student.recall_score(y_true, y_pred), 1.0, atol=1e-12,
-                 hint="재현율의 분모는 '실제 양성의 개수'(TP + FN)입니다. 정밀도와 바뀌지 않았나요?")
+                 hint="재현율 = TP / (TP + FN): 분모는 '실제 양성의 개수'입니다.",
+                 likely={"재현율 대신 정밀도 TP / (TP + FP)를 계산했습니다.": 2 / 5})
 
 
 @pytest.mark.points(4)
@@ -42,7 +44,9 @@ def test_binary_metrics_respect_pos_label(student, ref, rng):
     for name in ("precision_score", "recall_score"):
         assert_close(getattr(student, name)(y_true, y_pred, pos_label=0),
                      getattr(ref, name)(y_true, y_pred, pos_label=0), atol=1e-12,
-                     hint="pos_label 인자를 무시하고 1을 양성으로 고정하지 않았나요?")
+                     hint="pos_label 인자로 받은 클래스를 양성으로 보고 계산해야 합니다.",
+                     likely={"pos_label=0인데 1을 양성으로 본 값입니다: pos_label 인자를 쓰세요.":
+                             getattr(ref, name)(y_true, y_pred, pos_label=1)})
 
 
 @pytest.mark.points(4)

@@ -21,8 +21,9 @@ def test_roc_curve_points_with_tied_scores(student, ref, rng):
     want_fpr, want_tpr, _ = ref.roc_curve(y_true, y_score)
     hint = ("임계값을 높은 점수부터 낮추며, score ≥ 임계값인 샘플을 양성으로 보고 FPR과 TPR을 "
             "계산하세요. 같은 점수는 한 임계값으로 묶습니다.")
-    assert_close(fpr, want_fpr, atol=1e-12, hint=hint)
-    assert_close(tpr, want_tpr, atol=1e-12, hint=hint)
+    ties = "점은 서로 다른 점수마다 하나(그리고 맨 앞의 (0, 0))입니다: 같은 점수는 한 임계값으로 묶습니다."
+    assert_close(fpr, want_fpr, atol=1e-12, hint=hint, shape_hint=ties)
+    assert_close(tpr, want_tpr, atol=1e-12, hint=hint, shape_hint=ties)
 
 
 @pytest.mark.points(3)
@@ -32,14 +33,17 @@ def test_roc_thresholds_start_at_infinity_and_descend(student, ref, rng):
     y_score = rng.random(25).round(1)
     _, _, thresholds = _unpack(student.roc_curve(y_true, y_score))
     assert_close(thresholds, ref.roc_curve(y_true, y_score)[2], atol=0,
-                 hint="thresholds = [inf, 가장 큰 점수, ..., 가장 작은 점수] (중복 없이)입니다.")
+                 hint="thresholds = [inf, 가장 큰 점수, ..., 가장 작은 점수] (중복 없이)입니다.",
+                 shape_hint="thresholds는 inf 하나와 서로 다른 점수마다 하나씩입니다 (중복 없이).")
 
 
 @pytest.mark.points(5)
 def test_auc_counts_tied_scores_as_half(student):
     """동점인 양성-음성 쌍은 AUC에서 절반으로 계산되어야 합니다."""
     assert_close(student.roc_auc_score([0, 1, 1, 0, 1], [0.3, 0.3, 0.8, 0.1, 0.6]), 5.5 / 6, atol=1e-12,
-                 hint="점수가 같은 양성-음성 쌍은 ½로 계산해야 합니다. '>'로만 비교하지 않았나요?")
+                 hint="점수가 같은 양성-음성 쌍은 ½로 셉니다.",
+                 likely={"점수가 같은 양성-음성 쌍을 0으로 셌습니다('>'로만 비교): ½로 세세요.": 5 / 6,
+                         "점수가 같은 양성-음성 쌍을 1로 셌습니다('>='로 비교): ½로 세세요.": 1.0})
 
 
 @pytest.mark.points(5)
@@ -64,7 +68,9 @@ def test_auc_uses_scores_not_hard_predictions(student, ref):
     y_true = [0, 0, 1, 1, 0, 1]
     y_score = [0.1, 0.35, 0.3, 0.45, 0.05, 0.2]  # all below 0.5
     assert_close(student.roc_auc_score(y_true, y_score), ref.roc_auc_score(y_true, y_score),
-                 atol=1e-12, hint="AUC는 점수(확률)로 계산합니다. 임계값으로 자른 0/1 예측을 쓰지 마세요.")
+                 atol=1e-12, hint="AUC는 점수(확률)의 순서로 계산합니다.",
+                 likely={"0.5로 자른 0/1 예측으로 계산한 AUC입니다: AUC는 점수의 순서로 계산합니다.":
+                         ref.roc_auc_score(y_true, [int(s >= 0.5) for s in y_score])})
 
 
 @pytest.mark.points(3)

@@ -60,7 +60,7 @@ def test_final_answer_stops_the_loop(student):
                                         after="멈추지 않았습니다")
         result = _run(student, client)
         assert_equal([result["final"], result["steps"], result["stopped"]], ["끝났습니다.", 2, "final_answer"],
-                     hint="tool_calls가 빈 리스트이거나 None인 메시지도 최종 답입니다. 그때 멈추고 있나요?")
+                     hint="tool_calls가 빈 리스트이거나 None인 메시지도 최종 답이고, 루프는 거기서 멈춥니다.")
 
 
 @pytest.mark.points(7)
@@ -107,7 +107,7 @@ def test_every_parallel_call_is_executed(student):
     seen = _probe_report(_run(student, client))
     results, count = _tool_results(seen[-1]["messages"])
     assert_equal([results.get(f"call_{i}") for i in (1, 2, 3)], ["4.0", "50.0", "10.0"],
-                 hint="한 턴의 도구 호출을 모두 실행했나요? 첫 번째 호출만 실행하면 안 됩니다.")
+                 hint="한 턴에 온 도구 호출은 모두 실행합니다.")
     expect(count == 3, "호출 하나당 도구 메시지는 하나여야 합니다.")
 
 

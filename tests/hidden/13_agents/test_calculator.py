@@ -70,7 +70,7 @@ def test_calculator_reports_errors_as_text(student):
                        "not 0"]:
         expect(_is_error(student.calculator(expression)),
                "0으로 나누기, 문법 오류, 허용되지 않은 연산자(//, <<, 비교, not 등)는 "
-               "\"Error:\"로 시작하는 문자열로 돌려주세요. 예외를 잡고 있나요?")
+               "\"Error:\"로 시작하는 문자열로 돌려주세요 (값을 계산해 돌려주지 않습니다).")
 
 
 @pytest.mark.points(5)
