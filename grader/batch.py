@@ -24,7 +24,7 @@ import traceback
 import zlib
 from pathlib import Path
 
-from grader import fingerprint
+from grader import fingerprint, late
 from grader.discover import Submission, escape_name, unescape_name
 from grader.score import Result
 
@@ -121,6 +121,8 @@ def _grade_one(submission: Submission, results: Path | None,
             result = grade.grade_notebook(submission.notebook, assignment, submission.student)
             result.notebook = escape_name(str(submission.notebook))
         result.notes[:0] = [note for note in submission.notes if note not in result.notes]
+        result.submitted_at = submission.submitted_at
+        late.apply(result)
     except Exception:  # noqa: BLE001 — one submission's grader failure must not end the batch
         return _grader_failed(submission, traceback.format_exc()), False
     if results is not None:
@@ -197,6 +199,8 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
             reasons = fingerprint.changed_parts(doc, digest, graded_by[submission.assignment])
             if not reasons and digest is not None:
                 finished[index] = Result.from_dict(doc)
+                finished[index].submitted_at = submission.submitted_at  # as found now
+                late.apply(finished[index])
                 continue
             stale[index] = (doc, reasons)
         todo.append(index)
@@ -271,19 +275,34 @@ def load_docs(folders: list[Path]) -> list[dict]:
 
 
 def load_results(folders: list[Path]) -> list[Result]:
-    return [Result.from_dict(doc) for doc in load_docs(folders)]
+    """The stored results, late penalties worked out from the course file as it is now."""
+    return [late.apply(Result.from_dict(doc)) for doc in load_docs(folders)]
 
 
 # ----------------------------------------------------------------------------- batch outputs
 
-def write_outputs(results: list[Result], folder: Path, *, changes: list[ScoreChange] = (),
-                  skipped: list[str] = ()) -> list[Path]:
-    """Gradebook CSV, per-test CSV, score changes, distribution plot, CI summary and per-student
-    feedback."""
-    from grader import report
+@dataclasses.dataclass
+class ReportOptions:
+    """What `grader report` (and the report of `grader grade --results`) may change."""
+    disclosure: str | None = None          # None: each student's level from the course file
+    similarity: bool = True
+    similarity_threshold: float | None = None
+    canvas_roster: Path | None = None
+    canvas_id_column: str = "SIS Login ID"
+    progress: bool = False
 
+
+def write_outputs(results: list[Result], folder: Path, *, changes: list[ScoreChange] = (),
+                  skipped: list[str] = (), options: ReportOptions | None = None) -> list[Path]:
+    """Gradebook CSV, per-test CSV, score changes, distribution plot, CI summary, per-student
+    feedback (at each student's disclosure level), item analysis, similarity, LMS gradebooks."""
+    from grader import analysis, disclosure, lms, report, similarity
+    from grader import course as course_file
+
+    options = options or ReportOptions()
+    course = course_file.load()
     folder.mkdir(parents=True, exist_ok=True)
-    results = sorted(results, key=lambda r: (r.assignment, r.student))
+    results = sorted((late.apply(r, course) for r in results), key=lambda r: (r.assignment, r.student))
     written = [_write_gradebook(results, folder / "gradebook.csv"),
                _write_per_test(results, folder / "tests.csv"),
                _write_changes(changes, folder / "changes.csv")]
@@ -295,8 +314,22 @@ def write_outputs(results: list[Result], folder: Path, *, changes: list[ScoreCha
         written.append(plot)
     for result in results:
         base = folder / "feedback" / file_stem(result.student) / result.assignment
+        view = disclosure.student_view(result, options.disclosure, course=course)
         for suffix, fmt in ((".md", "md"), (".gradescope.json", "gradescope"), (".junit.xml", "junit")):
-            write_atomically(base.with_suffix(suffix), report.render([result], fmt) + "\n")
+            write_atomically(base.with_suffix(suffix), report.render([view], fmt) + "\n")
+    written += analysis.write(results, folder / "items", write_atomically)
+    if options.similarity:
+        threshold = options.similarity_threshold
+        written += similarity.write(results, folder / "similarity", write_atomically,
+                                    similarity.THRESHOLD if threshold is None else threshold,
+                                    progress=options.progress)
+    lms_files, not_in_roster = lms.write(results, folder / "lms", write_atomically,
+                                         id_column=options.canvas_id_column,
+                                         roster_path=options.canvas_roster)
+    written += lms_files
+    if not_in_roster:
+        print(f"grader: not in the Canvas roster (their rows in lms/canvas.csv will not match): "
+              f"{', '.join(not_in_roster[:20])}{' ...' if len(not_in_roster) > 20 else ''}", file=sys.stderr)
     return written
 
 
@@ -308,11 +341,13 @@ def _write_gradebook(results: list[Result], path: Path) -> Path:
             column = f"{result.assignment}:{test.name}"
             if column not in columns:
                 columns.append(column)
-    rows = [["student", "assignment", "score", "max_score", *columns, "notes"]]
+    rows = [["student", "assignment", "score", "max_score", "raw_score", "late_penalty",
+             "submitted_at", *columns, "notes"]]
     for result in results:
         points = {f"{result.assignment}:{t.name}": f"{t.points:g}" for t in result.tests}
         rows.append([result.student, result.assignment, f"{result.score:g}",
-                     f"{result.max_score:g}", *(points.get(c, "") for c in columns),
+                     f"{result.max_score:g}", f"{result.raw_score:g}", f"{result.late_penalty:g}",
+                     result.submitted_at or "", *(points.get(c, "") for c in columns),
                      " / ".join(result.notes)])
     return _write_csv(path, rows)
 
@@ -380,6 +415,12 @@ def render_summary(results: list[Result], changes: list[ScoreChange] = (),
                   "| 학생 | 과제 | 이전 | 지금 | 이유 |", "|---|---|---|---|---|"]
         lines += [f"| {_md_cell(c.student)} | {c.assignment} | {c.old:g} | {c.new:g} | "
                   f"{fingerprint.describe(c.reasons)} |" for c in changes]
+    late_ones = [r for r in results if r.late_penalty]
+    if late_ones:
+        lines += ["", "## 지각 감점 (late penalties)", "", "| 학생 | 과제 | 원점수 | 감점 | 점수 |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {_md_cell(r.student)} | {r.assignment} | {r.raw_score:g} | {r.late_penalty:g} | "
+                  f"{r.score:g} |" for r in late_ones]
     unloaded = [(r, r.tests[0].message) for r in results if _nothing_graded(r)]
     if unloaded:
         lines += ["", "## 노트북을 채점하지 못한 제출물 (nothing graded)", ""]
@@ -391,9 +432,9 @@ def render_summary(results: list[Result], changes: list[ScoreChange] = (),
 
 
 def _nothing_graded(result: Result) -> bool:
-    """Every test failed for one reason that is also a note: no notebook, or none that loads."""
-    messages = {t.message for t in result.tests}
-    return len(messages) == 1 and messages <= set(result.notes)
+    from grader.analysis import nothing_graded
+
+    return nothing_graded(result)
 
 
 def _write_plot(results: list[Result], path: Path) -> Path | None:

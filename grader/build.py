@@ -142,7 +142,8 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
         support = meta.pop("support", None)
         tags = list(meta.pop("tags", []))
         if cell.cell_type == "markdown":
-            new = nbformat.v4.new_markdown_cell(cell.source)
+            new = nbformat.v4.new_markdown_cell(with_due_line(cell.source, assignment.id)
+                                                if index == 1 else cell.source)
             new.id = f"md-{index:03d}"
         elif solution is not None:
             new = nbformat.v4.new_code_cell(solution_cell_source(list(solution), impl_source))
@@ -179,6 +180,18 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
                    "language_info": {"name": "python"}}
     nb.nbformat_minor = 5
     return nb
+
+
+def with_due_line(source: str, assignment_id: str) -> str:
+    """The notebook's first cell with the due date and the late rule (course.toml) under its
+    heading; grader/student_dist.py puts a student's extension in their personal copy."""
+    from grader import course, late
+
+    line = late.due_line(course.load(), assignment_id)
+    if line is None:
+        return source
+    heading, _, rest = source.partition("\n")
+    return f"{heading}\n\n{line}\n" + (rest if rest.startswith("\n") else "\n" + rest if rest else "")
 
 
 def _forbidden_calls_cell(rules) -> nbformat.NotebookNode:

@@ -62,15 +62,21 @@ def assert_close(got, want, *, atol: float = 0.0, rtol: float = 0.0, hint: str,
     `shape_hint`: what a wrong shape means here, when the shape itself is what the test checks."""
     got_array = _as_array(got, "got")
     want_array = _as_array(want, "want")
+    # Which output, its shape and how far off, never a value (grader/divergence.py).
+    from grader import divergence
+
     if got_array.shape != want_array.shape:
-        raise HintedFailure(f"{SHAPE_MESSAGE} {shape_hint}".strip(),
+        raise HintedFailure(f"{SHAPE_MESSAGE} {shape_hint}".strip()
+                            + divergence.shape_text(got_array, divergence.output_name()),
                             f"shape {got_array.shape} != expected {want_array.shape}")
     if not np.allclose(got_array, want_array, atol=atol, rtol=rtol, equal_nan=True):
         diff = np.abs(got_array.astype(np.complex128) - want_array.astype(np.complex128))
         shown = next((h for h, wrong in (likely or {}).items()
                       if _close(got_array, wrong, atol, rtol)), hint)
-        raise HintedFailure(shown, f"max |got - want| = {np.nanmax(diff) if diff.size else 0}"
-                                   f" (atol={atol}, rtol={rtol})\ngot={got_array!r}\nwant={want_array!r}")
+        raise HintedFailure(shown + divergence.values_text(got_array, want_array, atol, rtol,
+                                                           divergence.output_name()),
+                            f"max |got - want| = {np.nanmax(diff) if diff.size else 0}"
+                            f" (atol={atol}, rtol={rtol})\ngot={got_array!r}\nwant={want_array!r}")
 
 
 def assert_equal(got, want, *, hint: str, likely: dict | None = None) -> None:

@@ -3,7 +3,10 @@
     grader grade PATH [--assignment ID] [--format table|json|md|junit|gradescope] [--output FILE]
                       [--jobs N] [--results DIR] [--shard I/N]
     grader merge DIR... --out DIR    combine the result folders of several shards
-    grader demo       build the sample submissions and grade them (the README's first command)
+    grader report DIR... [--out DIR] the report folder again, from stored results (either path:
+                      `grader grade --results`, or nbgrader's grader_results/): item analysis,
+                      similarity, LMS gradebooks, feedback at the disclosure level now in force
+    grader demo       build the sample submissions, grade them, write build/samples/results/report
     grader list       the assignments this course has
 
 Exit status 0 whenever grading completed, whatever the scores; 1 when it completed but the
@@ -19,6 +22,7 @@ import sys
 from pathlib import Path
 
 from grader import assignments, discover, fingerprint, report, sandbox
+from grader.course import CourseFileError
 
 
 def grade_paths(submissions, *, progress: bool, jobs: int = 1, results: Path | None = None,
@@ -51,6 +55,7 @@ def _cmd_grade(args) -> int:
             print(f"grader: {submission.student} {submission.assignment}: "
                   f"{' / '.join(submission.notes)}", file=sys.stderr)
     results_dir = Path(args.results) if args.results else None
+    options = _report_options(args)
     run = grade_paths(found.submissions, progress=not args.quiet, jobs=args.jobs,
                       results=results_dir, shard=shard)
     for change in run.changes:
@@ -60,8 +65,8 @@ def _cmd_grade(args) -> int:
         graded = {s.assignment for s in found.submissions}
         earlier = [r for r in batch.load_results([results_dir]) if r.assignment not in graded]
         batch.write_outputs(earlier + run.results, results_dir / "report", changes=run.changes,
-                            skipped=found.skipped)
-    text = report.render(run.results, args.format)
+                            skipped=found.skipped, options=options)
+    text = report.render(_for_students(run.results, args.format, options.disclosure), args.format)
     if args.output:
         batch.write_atomically(Path(args.output), text + "\n")
     else:
@@ -69,7 +74,34 @@ def _cmd_grade(args) -> int:
     return 1 if run.grader_errors else 0
 
 
+STUDENT_FORMATS = ("md", "junit", "gradescope")
+
+
+def _for_students(results, fmt: str, level: str | None):
+    """Student-facing formats show what the disclosure level allows (grader/disclosure.py); the
+    table and the instructor's JSON keep everything."""
+    from grader import disclosure
+
+    if fmt not in STUDENT_FORMATS:
+        return results
+    return [disclosure.student_view(r, level) for r in results]
+
+
+def _report_options(args):
+    from grader import batch
+
+    level = getattr(args, "disclosure", "course")
+    return batch.ReportOptions(
+        disclosure=None if level == "course" else level,
+        similarity=not getattr(args, "no_similarity", False),
+        similarity_threshold=getattr(args, "similarity_threshold", None),
+        canvas_roster=Path(args.canvas_roster) if getattr(args, "canvas_roster", None) else None,
+        canvas_id_column=getattr(args, "canvas_id_column", "SIS Login ID"),
+        progress=not getattr(args, "quiet", False))
+
+
 def _cmd_demo(args) -> int:
+    from grader import batch
     from grader.samples import write_samples
 
     sandbox.requested_sandbox()
@@ -78,6 +110,36 @@ def _cmd_demo(args) -> int:
     run = grade_paths(discover.discover(submitted, args.assignment).submissions, progress=True,
                       jobs=os.cpu_count() or 1)
     print(report.render_table(run.results))
+    folder = root / "report"
+    batch.write_outputs(run.results, folder, options=batch.ReportOptions(progress=True))
+    print(f"\nreport: {folder}/ (items/index.html: item analysis; similarity/: code similarity; "
+          f"lms/: gradebooks for the LMS; feedback/: what each student gets)")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from grader import batch
+
+    folders = [Path(f) for f in args.folders]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        print(f"grader: not a folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    results = batch.load_results(folders)
+    if not results:
+        print(f"grader: no results in {', '.join(map(str, folders))} (grader grade --results DIR, "
+              f"or nbgrader autograde's grader_results/)", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else folders[0] / "report"
+    try:
+        written = batch.write_outputs(results, out, options=_report_options(args))
+    except (OSError, ValueError) as exc:  # a roster that is not Canvas's export, GRADER_NOW
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    print(f"{len(results)} results -> {out}/ ({len(written)} files)")
+    for name in ("items/index.html", "similarity", "lms/canvas.csv", "lms/grades.csv"):
+        if (out / name).exists():
+            print(f"  {out / name}")
     return 0
 
 
@@ -123,12 +185,21 @@ def main(argv: list[str] | None = None) -> int:
                                          "stale), and a report/ (gradebook CSV, score changes, "
                                          "plot, summary, feedback) is written")
     grade.add_argument("--shard", help="I/N: grade only shard I of N (for CI matrices)")
+    _add_report_arguments(grade)
     grade.set_defaults(run=_cmd_grade)
 
     merge = sub.add_parser("merge", help="combine the --results folders of several shards")
     merge.add_argument("folders", nargs="+")
     merge.add_argument("--out", required=True)
     merge.set_defaults(run=_cmd_merge)
+
+    report_cmd = sub.add_parser("report", help="write the report folder from stored results "
+                                               "(grader grade --results DIR, nbgrader's grader_results/)")
+    report_cmd.add_argument("folders", nargs="+")
+    report_cmd.add_argument("--out", help="report folder (default: FIRST/report)")
+    report_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_report_arguments(report_cmd)
+    report_cmd.set_defaults(run=_cmd_report)
 
     demo = sub.add_parser("demo", help="build the sample submissions and grade them")
     demo.add_argument("--out", default="build/samples")
@@ -140,12 +211,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (assignments.UnknownAssignment, sandbox.SandboxModeError) as exc:
+    except (assignments.UnknownAssignment, sandbox.SandboxModeError, CourseFileError) as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
     except SandboxBroken:
         print("grader: refusing to grade: the sandbox is weaker than it reports", file=sys.stderr)
         return 2
+
+
+def _add_report_arguments(parser) -> None:
+    from grader.disclosure import LEVELS
+    from grader.lms import CANVAS_ID_COLUMNS
+
+    parser.add_argument("--disclosure", choices=("course", *LEVELS), default="course",
+                        help="what student-facing formats show of each test: the level course.toml "
+                             "sets for each student now (default), or this one for everyone")
+    parser.add_argument("--no-similarity", action="store_true", help="no similarity report")
+    parser.add_argument("--similarity-threshold", type=float, metavar="SHARE",
+                        help="pairs at or above this similarity (0-1) are shown side by side "
+                             "(default 0.7)")
+    parser.add_argument("--canvas-roster", metavar="CSV",
+                        help="Canvas's gradebook export: names, ids, sections and Canvas's "
+                             "assignment columns for lms/canvas.csv")
+    parser.add_argument("--canvas-id-column", choices=CANVAS_ID_COLUMNS, default="SIS Login ID",
+                        help="the Canvas column that holds the grader's student ids")
 
 
 class SandboxBroken(Exception):

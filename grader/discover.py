@@ -68,6 +68,7 @@ class Submission:
     student: str                   # escaped (see escape_name)
     notes: tuple[str, ...] = ()    # student-visible remarks about what was found
     problem: str | None = None     # set when nothing is gradable: every test fails with it
+    submitted_at: str | None = None  # ISO 8601: timestamp.txt or the LMS attempt (grader/late.py)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -278,7 +279,10 @@ def _submission(student: str, assignment_id: str, items: list[_Item],
             notes.insert(0, f"노트북이 여러 개라서 `{shown(graded.relative)}`을(를) 채점했습니다. "
                             f"채점하지 않은 노트북: {_listing(others)} (several notebooks: graded "
                             f"`{shown(graded.relative)}`, the first by the rule in the README)")
-        return Submission(graded.path, assignment_id, student, tuple(notes))
+        submitted_at, problem = _submission_time(graded)
+        if problem:
+            notes.append(problem)
+        return Submission(graded.path, assignment_id, student, tuple(notes), submitted_at=submitted_at)
     if not items:
         problem = (f"제출한 파일이 없습니다. {assignment_id} 과제의 노트북을 찾지 못해 0점입니다. "
                    f"(nothing handed in: scored 0)")
@@ -292,6 +296,22 @@ def _submission(student: str, assignment_id: str, items: list[_Item],
             more = len(shown_items) - MAX_LISTED
             notes.append(f"그 밖에 {more}개 항목 (and {more} more items)")
     return Submission(None, assignment_id, student, (problem, *notes), problem)
+
+
+def _submission_time(item: _Item) -> tuple[str | None, str | None]:
+    """(ISO time the notebook was handed in, or None; a note when its record is unreadable)."""
+    from grader import course, late
+
+    if item.lms:
+        moment = late.local_moment(item.lms_time, course.load().timezone)
+        return (moment.isoformat() if moment else None), None
+    if item.rank and item.rank[1] < 2:  # in the assignment folder, beside nbgrader's timestamp.txt
+        moment, problem = late.read_timestamp(item.path.parent)
+        if problem:
+            return None, (f"제출 시각(timestamp.txt)을 읽을 수 없어 지각 여부를 따지지 않았습니다. "
+                          f"({problem}; not checked for lateness)")
+        return (moment.isoformat() if moment else None), None
+    return None, None
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -323,7 +343,11 @@ def _single_file(path: Path, assignment_id: str | None, known: list[str]) -> Sub
     student = lms[0] if lms else path.parent.parent.name if in_tree else path.stem
     item = _Item(path.name, path, kind, found, (0, 0))
     if item.is_notebook:
-        return Submission(path, found, escape_name(student))
+        submitted_at, problem = _submission_time(
+            dataclasses.replace(item, rank=(0, 0 if in_tree else 2), lms=lms is not None,
+                                lms_time=lms[2] if lms else None))
+        return Submission(path, found, escape_name(student), (problem,) if problem else (),
+                          submitted_at=submitted_at)
     problem = (f"{found} 과제의 노트북(.ipynb)이 아니라 채점하지 못해 0점입니다. "
                f"(not a gradable notebook: scored 0)")
     return Submission(None, found, escape_name(student), (problem, _why_not(item, found)), problem)

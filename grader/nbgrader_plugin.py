@@ -17,6 +17,12 @@ duplicate or malformed metadata is dropped (stock nbgrader aborts the whole batc
 `LmsFileNames` is the zip_collect collector for LMS archives, with explicit timestamp parsing.
 `GatedReleaseAssignment` is `release_assignment` (command line and formgrader) refusing a notebook
 that carries answers not yet due (grader/release_gate.py).
+Late submissions follow the course file (course.toml in the course directory, else the grader's):
+`CourseDeadlines` puts its due date and each student's extension into the gradebook before
+nbgrader's `AssignLatePenalties` runs, whose plugin `CourseLatePenalty` applies the course's rule
+with grader.late.penalty, the function `grader grade` uses. The messages written into graded cells
+(and so the feedback) are at the disclosure level then in force (grader/disclosure.py); the
+saved result keeps everything.
 `configure(c)` wires all of it into an nbgrader config.
 """
 from __future__ import annotations
@@ -32,10 +38,12 @@ import nbformat
 from nbgrader import utils
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default.release_assignment import ExchangeReleaseAssignment
-from nbgrader.plugins import FileNameCollectorPlugin
+from nbgrader.plugins import FileNameCollectorPlugin, LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Unicode
 
+from grader import course as course_file
+from grader import disclosure, late
 from grader.nbgrader_results import RESULTS_DIR, save_result
 
 
@@ -106,10 +114,18 @@ class EngineGrades(NbGraderPreprocessor):
         submitted = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
                                                info["assignment"]), f"{info['notebook']}.ipynb")
         result = grade_notebook(submitted, assignments.get(info["assignment"]), info["student"])
+        course = course_file.for_directory(Path(coursedir.root))
+        moment, problem = late.read_timestamp(submitted.parent)  # as nbgrader reads it
+        result.submitted_at = moment.isoformat() if moment else None
+        if problem:
+            self.log.warning("%s: %s; not checked for lateness", info["student"], problem)
+        late.apply(result, course)
         save_result(result, Path(coursedir.root) / self.results_directory, notebook=submitted)
         self.log.info("engine: %s %s %g / %g (%s)", info["student"], info["assignment"],
-                      result.score, result.max_score, ", ".join(result.isolation) or "no isolation")
+                      result.raw_score, result.max_score, ", ".join(result.isolation) or "no isolation")
 
+        # Points from the result; the text students read at the disclosure level now in force.
+        view = disclosure.student_view(result, course=course)
         cells, notes_written = result.cells(), False
         for cell in nb.cells:
             if not utils.is_grade(cell) or utils.is_solution(cell) or cell.cell_type != "code":
@@ -118,9 +134,9 @@ class EngineGrades(NbGraderPreprocessor):
             if grade_id not in cells:
                 raise RuntimeError(f"graded cell {grade_id!r} has no hidden tests; rebuild the "
                                    f"assignment (python -m grader.build {info['assignment']})")
-            lines = [] if notes_written else [f"채점 알림: {note}" for note in result.notes]
+            lines = [] if notes_written else [f"채점 알림: {note}" for note in view.notes]
             notes_written = True
-            lines += [_test_line(t) for t in result.tests if t.grade_id == grade_id]
+            lines += [_test_line(t) for t in view.tests if t.grade_id == grade_id]
             cell.outputs = _cell_outputs(cells[grade_id]["points"], cells[grade_id]["max_points"],
                                          "\n".join(lines))
         return nb, resources
@@ -147,6 +163,53 @@ def _cell_outputs(points: float, max_points: float, text: str) -> list:
         outputs.append(nbformat.v4.new_output(
             "execute_result", data={"text/plain": repr(points)}, execution_count=None))
     return outputs
+
+
+class CourseDeadlines(NbGraderPreprocessor):
+    """Autograde: the gradebook's due date and the student's extension come from the course file
+    (course.toml in the course directory, else the grader's), before AssignLatePenalties reads
+    them; the formgrader then shows the same dates."""
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        course = course_file.for_directory(Path(_coursedir(self).root))
+        due = course.policy(info["assignment"]).due
+        if due is None:
+            return nb, resources
+        extended = course.extension(info["assignment"], info["student"])
+        with Gradebook(info["db_url"]) as gradebook:
+            assignment = gradebook.find_assignment(info["assignment"])
+            utc = due.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            if assignment.duedate != utc:
+                self.log.warning("%s: due date %s from the course file (the gradebook had %s)",
+                                 info["assignment"], due.isoformat(), assignment.duedate)
+                assignment.duedate = utc
+            submission = gradebook.find_submission(info["assignment"], info["student"])
+            extension = (extended - due) if extended is not None else None
+            if submission.extension not in (None, extension):
+                self.log.warning("%s %s: extension from the course file (the gradebook had %s); "
+                                 "grant extensions in course.toml, which both grading paths read",
+                                 info["student"], info["assignment"], submission.extension)
+            submission.extension = extension
+            gradebook.db.commit()
+        return nb, resources
+
+
+class CourseLatePenalty(LateSubmissionPlugin):
+    """nbgrader's late-submission plugin with the course file's rule (grader.late.penalty, the
+    function `grader grade` applies), so both paths give the same totals."""
+
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        assignment_id = getattr(self.parent, "assignment_id", None)
+        course = course_file.for_directory(Path(_coursedir(self).root))
+        if course.policy(assignment_id).due is None:
+            return None  # as on the grader path: no due date in the course file, never late
+        days, fraction, points = late.penalty(course.late_policy(assignment_id), score, total_seconds_late)
+        self.log.info("late penalty for %s (%s): %g points (%d days, %.0f%%)", student_id,
+                      assignment_id, points, days, 100 * fraction)
+        return points or None
 
 
 class LmsFileNames(FileNameCollectorPlugin):
@@ -215,8 +278,9 @@ def configure(c) -> None:
     c.Autograde.sanitize_preprocessors = [RepairMetadata, ClearOutput, DeduplicateIds,
                                           OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [EngineGrades, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
-                                           CheckCellMetadata]
+                                           LimitOutput, SaveAutoGrades, CourseDeadlines,
+                                           AssignLatePenalties, CheckCellMetadata]
+    c.AssignLatePenalties.plugin_class = CourseLatePenalty
     c.ZipCollectApp.collector_plugin = LmsFileNames
     c.ExchangeFactory.release_assignment = GatedReleaseAssignment
     # Blackboard-style names: <assignment>_<student>_attempt_<YYYY-mm-dd-HH-MM-SS>_<notebook>.ipynb

@@ -16,10 +16,19 @@ class Result:
     notebook: str = ""
     notes: list[str] = dataclasses.field(default_factory=list)  # student-visible, about loading
     detail: str = ""                                            # instructor only
+    submitted_at: str | None = None   # ISO 8601 with its offset; None: unknown, never late
+    late: dict | None = None          # grader.late.Lateness.to_dict(), set by grader.late.apply
+    late_penalty: float = 0.0         # points off for lateness (grader.late)
+
+    @property
+    def raw_score(self) -> float:
+        """The points of the hidden tests, before any late penalty."""
+        return round(sum(t.points for t in self.tests), 6)
 
     @property
     def score(self) -> float:
-        return round(sum(t.points for t in self.tests), 6)
+        """The total: the tests' points less the late penalty."""
+        return round(max(0.0, self.raw_score - self.late_penalty), 6)
 
     @property
     def max_score(self) -> float:
@@ -46,7 +55,9 @@ class Result:
         doc = {"assignment": self.assignment, "student": self.student, "score": self.score,
                "max_score": self.max_score, "tests": tests, "cells": self.cells(),
                "isolation": list(self.isolation), "duration_s": round(self.duration_s, 3),
-               "notes": list(self.notes)}
+               "notes": list(self.notes), "raw_score": self.raw_score,
+               "late_penalty": self.late_penalty, "submitted_at": self.submitted_at,
+               "late": self.late}
         if instructor:
             doc["notebook"] = self.notebook
             doc["detail"] = self.detail
@@ -62,4 +73,5 @@ class Result:
                  for t in doc["tests"]]
         return cls(doc["assignment"], doc["student"], tests, list(doc["isolation"]),
                    doc["duration_s"], notebook=doc.get("notebook", ""), notes=list(doc.get("notes", [])),
-                   detail=doc.get("detail", ""))
+                   detail=doc.get("detail", ""), submitted_at=doc.get("submitted_at"),
+                   late=doc.get("late"), late_penalty=float(doc.get("late_penalty") or 0.0))

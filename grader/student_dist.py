@@ -2,6 +2,7 @@
 
     python -m grader.student_dist                   # every assignment that may be released now
     python -m grader.student_dist 12_evaluation     # only these; refused if one may not be yet
+    python -m grader.student_dist --student ID      # one student's copy: their extended due dates
         [--out dist] [--allow-early-release] [--no-zip]
 
 Writes, under dist/ (ignored by git):
@@ -38,7 +39,7 @@ import zipfile
 import zoneinfo
 from pathlib import Path
 
-from grader import course, release_gate
+from grader import course, late, release_gate
 from grader.assignments import ROOT
 from grader.embedded import RecordError
 
@@ -47,7 +48,7 @@ STUDENT = ROOT / "student"        # the distribution's own files (templates wher
 DEBIAN_PACKAGES = ROOT / "scripts" / "debian_packages.py"
 KEEP = (".venv", "mywork", "build")  # a student's own folders in an existing distribution
 # Dependencies of the course package that only instructors use (notebook sources -> notebooks).
-INSTRUCTOR_ONLY = {"jupytext"}
+INSTRUCTOR_ONLY = {"jupytext", "copydetect"}
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same release/ gives the same zip
 
 
@@ -55,7 +56,7 @@ ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same release/ gives the same zip
 class Built:
     student: Path
     zip: Path | None
-    classroom: Path
+    classroom: Path | None        # None for one student's own copy
     included: list[str]
     held_back: dict[str, str]     # assignment id -> why it is not released yet
 
@@ -124,19 +125,60 @@ def _title(assignment_id: str) -> str:
     return assignment_id
 
 
-def _values(included: list[str]) -> dict[str, str]:
+def _values(included: list[str], student: str | None = None) -> dict[str, str]:
     policies = course.load()
     zone = zoneinfo.ZoneInfo(policies.timezone)
     rows = []
     for assignment_id in included:
-        due = policies.policy(assignment_id).due
+        due = policies.due_for(assignment_id, student)
         when = f"{due.astimezone(zone):%Y-%m-%d %H:%M}" if due else "강의에서 안내"
+        if policies.extension(assignment_id, student) is not None:
+            original = policies.policy(assignment_id).due
+            when += f" (연장, 원래 {original.astimezone(zone):%Y-%m-%d %H:%M})"
         rows.append(f"| `{assignment_id}` | {_title(assignment_id)} | {when} |")
     return {"course_id": policies.id, "course_title": policies.title, "timezone": policies.timezone,
             "assignments": "\n".join(rows) or "| (아직 없음) | | |",
+            "late_policy": _late_policy(included, policies),
             "python_version": python_version(),
             "torch": next(line for line in requirements().splitlines()
                           if line.startswith("torch"))}
+
+
+def _late_policy(included: list[str], policies: course.Course) -> str:
+    """The late rule as the README states it: the course's, then any assignment's own."""
+    lines = [f"늦게 낸 과제: {late.rule_text(policies.late)}"]
+    for assignment_id in included:
+        own = policies.late_policy(assignment_id)
+        if own != policies.late:
+            lines.append(f"- `{assignment_id}`은(는) 다릅니다: {late.rule_text(own)}")
+    if any(policies.policy(a).extensions for a in included):
+        lines.append("")
+        lines.append("마감을 연장받았다면 강의에서 받은 개인용 배포본의 README와 노트북 첫 셀에 연장된 마감이 "
+                     "적혀 있습니다.")
+    return "\n".join(lines)
+
+
+def personalise(notebook: Path, assignment_id: str, student: str) -> bool:
+    """A student's copy of a release notebook: the first cell names their extended due date.
+    True when it changed (the student has an extension for this assignment)."""
+    policies = course.load()
+    general, mine = late.due_line(policies, assignment_id), late.due_line(policies, assignment_id, student)
+    if general is None or mine == general:
+        return False
+    doc = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in doc["cells"]:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if general not in source:
+            raise ValueError(f"{notebook}: the first cell does not state the due date of course.toml; "
+                             f"rebuild it (python -m grader.build {assignment_id})")
+        source = source.replace(general, mine)
+        cell["source"] = source.splitlines(keepends=True) if isinstance(cell["source"], list) else source
+        break
+    notebook.write_text(json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    return True
 
 
 def _copy_runtime(target: Path, values: dict[str, str], readme: Path) -> None:
@@ -168,10 +210,14 @@ def workflow(values: dict[str, str]) -> str:
 
 # ----------------------------------------------------------------------------- layouts
 
-def _student_tree(folder: Path, included: list[str], values: dict[str, str]) -> None:
+def _student_tree(folder: Path, included: list[str], values: dict[str, str],
+                  student: str | None = None) -> None:
     _copy_runtime(folder, values, STUDENT / "README.md")
     for assignment_id in included:
         shutil.copytree(RELEASE / assignment_id, folder / "release" / assignment_id, ignore=_ignored)
+        if student is not None:
+            personalise(folder / "release" / assignment_id / f"{assignment_id}.ipynb", assignment_id,
+                        student)
 
 
 def _classroom_tree(folder: Path, included: list[str], values: dict[str, str]) -> None:
@@ -213,24 +259,34 @@ def _zip(folder: Path, archive: Path) -> None:
 
 
 def build(out: Path = ROOT / "dist", ids: list[str] | None = None, *, at: dt.datetime | None = None,
-          allow_early: bool = False, make_zip: bool = True) -> Built:
+          allow_early: bool = False, make_zip: bool = True, student: str | None = None) -> Built:
+    """The distribution; with `student`, that student's own copy (`<course>-student-<id>/`): the
+    README's table and each notebook's first cell give their extended due dates."""
     included, held = select(ids, at=at, allow_early=allow_early)
-    values = _values(included)
+    values = _values(included, student)
     name = values["course_id"]
     out.mkdir(parents=True, exist_ok=True)
-    student, classroom = out / f"{name}-student", out / f"{name}-classroom-template"
+    suffix = f"-{_safe(student)}" if student is not None else ""
+    student_dir, classroom = out / f"{name}-student{suffix}", out / f"{name}-classroom-template"
     with tempfile.TemporaryDirectory(prefix=".student-dist-", dir=out) as scratch:
-        fresh_student, fresh_classroom = Path(scratch) / student.name, Path(scratch) / classroom.name
+        fresh_student, fresh_classroom = Path(scratch) / student_dir.name, Path(scratch) / classroom.name
         fresh_student.mkdir()
-        fresh_classroom.mkdir()
-        _student_tree(fresh_student, included, values)
-        _classroom_tree(fresh_classroom, included, values)
-        archive = out / f"{student.name}.zip" if make_zip else None
+        _student_tree(fresh_student, included, values, student)
+        archive = out / f"{student_dir.name}.zip" if make_zip else None
         if archive:
             _zip(fresh_student, archive)
-        _install(fresh_student, student)
-        _install(fresh_classroom, classroom)
-    return Built(student, archive, classroom, included, held)
+        _install(fresh_student, student_dir)
+        if student is None:  # the Classroom template is everyone's
+            fresh_classroom.mkdir()
+            _classroom_tree(fresh_classroom, included, values)
+            _install(fresh_classroom, classroom)
+    return Built(student_dir, archive, classroom if student is None else None, included, held)
+
+
+def _safe(student: str) -> str:
+    """A student id as part of a folder name."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", student).strip(".") or "student"
+    return safe[:64]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,10 +297,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-early-release", action="store_true",
                         help="ship notebooks that carry graded solutions not yet due")
     parser.add_argument("--no-zip", action="store_true")
+    parser.add_argument("--student", metavar="ID",
+                        help="that student's own copy: their extended due dates (course.toml) in "
+                             "the README and each notebook's first cell")
     args = parser.parse_args(argv)
     try:
         built = build(args.out, args.ids or None, allow_early=args.allow_early_release,
-                      make_zip=not args.no_zip)
+                      make_zip=not args.no_zip, student=args.student)
     except (release_gate.EarlyRelease, LookupError, RecordError, ValueError,
             course.CourseFileError) as refusal:
         print(f"error: {refusal}", file=sys.stderr)
@@ -256,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({', '.join(built.included)})")
     if built.zip:
         print(_shown(built.zip))
-    print(f"{_shown(built.classroom)}/: GitHub Classroom template")
+    if built.classroom is not None:
+        print(f"{_shown(built.classroom)}/: GitHub Classroom template")
     return 0
 
 

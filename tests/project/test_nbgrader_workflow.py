@@ -8,8 +8,10 @@ The commands are the README's, run through nbgrader's own entry point (see _nbgr
 
 Students: alice (reference; her code writes warnings to stderr) and bob (buggy macro F1; moved a
 function to a new cell, deleted a graded cell, edited nbgrader metadata) on the hub; carol
-(reference, one minute early), dave (half done, 30 minutes late; rewrote a graded cell to print
-full points) and erin (not a notebook) from the LMS.
+(reference, one minute early), dave (half done, 30 minutes late with a 15-minute extension;
+rewrote a graded cell to print full points) and erin (not a notebook) from the LMS.
+Each course has its own course.toml (due date, late rule, dave's extension), which nbgrader's
+autograde and `grader grade` (GRADER_COURSE_FILE) both read.
 """
 from __future__ import annotations
 
@@ -42,6 +44,14 @@ ROOT = Path(__file__).resolve().parents[2]
 AID = "12_evaluation"
 COURSE_ID = "llm-course"
 DUE_UTC = dt.datetime(2026, 3, 9, 15, 0)  # 2026-03-10 00:00 in Korea
+COURSE_FILES = {
+    # The hub's students submit while the test runs: a due date far ahead.
+    "hub": '[disclosure]\nbefore_due = "full"\n[assignments.12_evaluation]\ndue = 2099-01-01T00:00:00+09:00\n',
+    # The LMS course: 10% per started day late, and dave's 15-minute extension.
+    "lms": ('[late]\nper_day = 0.1\n[disclosure]\nafter_due = "full"\n'
+            '[assignments.12_evaluation]\ndue = 2026-03-10T00:00:00+09:00\n'
+            '[assignments.12_evaluation.extensions]\ndave = { minutes = 15 }\n'),
+}
 LMS = {  # student -> (sample, LMS timestamp in Korean time)
     "carol": ("ref-solution", "2026-03-09-23-59-00"),
     "dave": ("partial-half", "2026-03-10-00-30-00"),
@@ -142,6 +152,7 @@ def _new_course(folder: Path, assignment, exchange: Path | None) -> Path:
         lines += [f"c.CourseDirectory.course_id = {COURSE_ID!r}",
                   f"c.Exchange.root = {str(exchange)!r}"]
     (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "course.toml").write_text(COURSE_FILES.get(folder.name, ""), encoding="utf-8")
     return folder
 
 
@@ -184,6 +195,7 @@ def courses(tmp_path_factory):
 
         # `grader grade` on the same submitted files, beside nbgrader's own runs.
         grade = " && ".join(
+            f"GRADER_COURSE_FILE={course / 'course.toml'} "
             f"{sys.executable} -m grader grade {course / 'submitted'} --format json --quiet "
             f"--output {top / (course.name + '.json')}" for course in (hub, lms))
         grader_run = subprocess.Popen(["bash", "-c", grade], cwd=ROOT, text=True,
@@ -202,6 +214,10 @@ def courses(tmp_path_factory):
             subprocess.run([sys.executable, "-m", "grader.nbgrader_results",
                             "--output", "tests.csv"], cwd=course, check=True,
                            env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
+        # The instructor's reports from the nbgrader path's results.
+        subprocess.run([sys.executable, "-m", "grader", "report", str(lms / RESULTS_DIR), "--quiet"],
+                       cwd=ROOT, check=True, capture_output=True,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT), GRADER_COURSE_FILE=str(lms / "course.toml")))
     finally:
         nbgrader.close()
 
@@ -248,7 +264,8 @@ def test_gradebook_totals_equal_grader_grade_test_by_test(courses):
         for student, doc in reference.items():
             if courses["course_of"][student] != course:
                 continue
-            assert float(exported[student]["raw_score"]) == pytest.approx(doc["score"]), student
+            assert float(exported[student]["raw_score"]) == pytest.approx(doc["raw_score"]), student
+            assert float(exported[student]["score"]) == pytest.approx(doc["score"]), student
             if student == "erin":
                 continue  # not a notebook: nbgrader names the failure; both totals are 0
             cells = {grade_id: v["points"] for grade_id, v in doc["cells"].items()}
@@ -308,7 +325,36 @@ def test_lms_timestamps_are_korean_time_not_utc_offsets(courses):
     gradebook = _gradebook(courses["lms"])
     assert gradebook["carol"]["timestamp"] == DUE_UTC - dt.timedelta(minutes=1)
     assert gradebook["carol"]["late"] == 0
-    assert gradebook["dave"]["late"] == 30 * 60
+    assert gradebook["dave"]["late"] == 15 * 60  # 30 minutes after the due date, 15 after his own
+
+
+def test_a_late_submission_loses_the_course_files_penalty_on_both_paths_alike(courses):
+    """dave: 15 minutes past his extended due date, a started day: 10% of what he earned."""
+    lms = courses["lms"]
+    graded = courses["reference"]["dave"]                       # grader grade
+    exported = {r["student_id"]: r for r in _csv(lms / "grades.csv")}["dave"]  # nbgrader export
+    raw = graded["raw_score"]
+    assert 0 < raw < 100 and graded["late"]["days"] == 1 and graded["late"]["extended"]
+    assert graded["late_penalty"] == pytest.approx(round(raw * 0.1, 4))
+    assert float(exported["late_submission_penalty"]) == graded["late_penalty"]
+    assert float(exported["score"]) == graded["score"] == pytest.approx(raw - graded["late_penalty"])
+    # The nbgrader path's own results, reported by `grader report`, give the same total.
+    reported = {(r["student_id"], r["assignment"]): r
+                for r in _csv(lms / RESULTS_DIR / "report" / "lms" / "grades.csv")}
+    assert float(reported[("dave", AID)]["score"]) == graded["score"]
+    assert float(reported[("carol", AID)]["score"]) == 100
+    feedback = _html_text(lms / "feedback" / "dave" / AID / f"{AID}.html")
+    assert "지각 제출" in feedback and f"{graded['late_penalty']:g}점을 뺐습니다" in feedback
+
+
+def test_timestamps_are_read_as_nbgrader_reads_them():
+    from nbgrader.utils import parse_utc
+
+    from grader import late
+
+    for text in ("2026-03-09 14:59:00.123456 UTC", "2026-03-09 23:59:00+09:00",
+                 "2026-03-09 23:59:00 Asia/Seoul", "2026-03-09 23:59:00 +0900", "2026-03-09T14:59:00"):
+        assert late.parse_timestamp(text).replace(tzinfo=None) == parse_utc(text), text
 
 
 def test_the_lms_collector_reads_local_time_where_dateutil_sees_an_offset():

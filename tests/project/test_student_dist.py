@@ -182,7 +182,8 @@ def test_requirements_are_the_course_runtime_without_test_tools(dist):
              for line in lines}
     assert "torch==2.13.0" in lines
     assert {"jupyterlab", "nbgrader", "numpy", "scikit-learn", "matplotlib", "konlpy"} <= names
-    assert not names & {"pytest", "pytest-xdist", "hypothesis", "playwright", "peft", "jupytext"}
+    assert not names & {"pytest", "pytest-xdist", "hypothesis", "playwright", "peft", "jupytext",
+                        "copydetect"}
     assert (_classroom(dist) / "requirements.txt").read_bytes() == \
         (_student(dist) / "requirements.txt").read_bytes()
 
@@ -350,3 +351,42 @@ def test_a_release_time_without_its_offset_is_an_error(monkeypatch):
     monkeypatch.setenv(release_gate.NOW_ENV, "2027-04-21T09:00:00")
     with pytest.raises(ValueError, match="UTC offset"):
         release_gate.now()
+
+
+# ----------------------------------------------------------------------------- due dates students see
+
+def test_students_see_each_due_date_and_the_late_rule_in_the_readme_and_the_notebooks(dist):
+    from grader import late
+
+    loaded = course.load()
+    readme = (_student(dist) / "README.md").read_text(encoding="utf-8")
+    assert late.rule_text(loaded.late) in readme
+    for assignment_id in assignments.all_ids():
+        due = loaded.policy(assignment_id).due.astimezone(dt.timezone(dt.timedelta(hours=9)))
+        assert f"| `{assignment_id}` |" in readme and f"{due:%Y-%m-%d %H:%M}" in readme
+        first = nbformat.read(_student(dist) / "release" / assignment_id / f"{assignment_id}.ipynb", 4).cells[0]
+        assert late.due_line(loaded, assignment_id) in first.source, assignment_id
+
+
+def test_a_students_own_copy_shows_their_extension(tmp_path, monkeypatch):
+    """`--student ID`: the README's table and the notebook's first cell give the extended date;
+    every other file is the general distribution's."""
+    path = tmp_path / "course.toml"
+    path.write_text((ROOT / "course.toml").read_text(encoding="utf-8")
+                    + '\n[assignments.12_evaluation.extensions]\n"2027123456" = { days = 3 }\n',
+                    encoding="utf-8")
+    monkeypatch.setenv(course.COURSE_FILE_ENV, str(path))
+    ids = ["07_attention", "12_evaluation"]
+    general = student_dist.build(tmp_path / "all", ids, allow_early=True, make_zip=False).student
+    mine = student_dist.build(tmp_path / "mine", ids, allow_early=True, make_zip=False,
+                              student="2027123456")
+    assert mine.student.name == f"{COURSE_ID}-student-2027123456" and mine.classroom is None
+    readme = (mine.student / "README.md").read_text(encoding="utf-8")
+    assert "2027-05-28 23:59 (연장, 원래 2027-05-25 23:59)" in readme
+    notebook = mine.student / "release" / "12_evaluation" / "12_evaluation.ipynb"
+    first = nbformat.read(notebook, 4).cells[0].source
+    assert "**마감: 2027-05-28 (금) 23:59 (Asia/Seoul)** — 2027123456의 연장된 마감입니다" in first
+    nbformat.validate(nbformat.read(notebook, 4))
+    everyone = _files(general)
+    changed = {name for name, data in _files(mine.student).items() if everyone.get(name) != data}
+    assert changed == {"README.md", "release/12_evaluation/12_evaluation.ipynb"}
