@@ -125,6 +125,9 @@ def _check_scores(y_true, y_score):
                        "    y_true[:], y_score[:] = y_true[order], y_score[order]\n"
                        "    y_true = y_true == 1\n")],
     },
+    "eval-extra-auc-single-class-only-when-all-positive": {
+        "roc_auc_score": [("    if len(np.unique(y_true)) != 2:\n", "    if np.all(y_true == 1):\n")],
+    },
 }
 
 # Realistic mixes for the demo's sample submissions (names of MUTANTS entries).

@@ -75,7 +75,7 @@ def test_auc_with_a_single_class_raises_value_error(student):
         student.roc_auc_score([1, 1, 1], [0.2, 0.5, 0.9])
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_auc_on_random_scores(student, ref, rng):
     """임의의 점수에서 AUC가 정의와 같아야 합니다."""
     y_true = rng.integers(0, 2, 200)
@@ -118,3 +118,11 @@ def test_boolean_labels_mark_the_positives(student, ref, rng):
     y_score = rng.random(40).round(1)
     assert_close(student.roc_auc_score(labels == 1, y_score), ref.roc_auc_score((labels == 1).astype(int), y_score),
                  atol=1e-12, hint="불리언 y_true는 True가 양성(1)입니다 (일대다 ROC에서 씁니다).")
+
+
+@pytest.mark.points(1)
+def test_auc_with_only_negatives_raises_value_error(student):
+    """y_true가 모두 음성(0)이어도 AUC가 정의되지 않으므로 ValueError를 내는지 확인합니다."""
+    with student_raises(ValueError, hint="y_true에 양성이 하나도 없을 때도 ValueError를 내세요 (양성만 있을 "
+                                         "때와 마찬가지로 클래스가 하나뿐입니다)."):
+        student.roc_auc_score([0, 0, 0, 0], [0.1, 0.4, 0.35, 0.8])
