@@ -353,9 +353,8 @@ try:
                           f1_score(is_c, said_c), int(is_c.sum())))
     print(f"정확도 {accuracy_score(y_true, y_pred):.3f}  |  macro F1 {f1_score(y_true, y_pred, average='macro'):.3f}"
           f"  |  weighted F1 {f1_score(y_true, y_pred, average='weighted'):.3f}\n")
-    print("정밀도   재현율   F1      support  클래스")
     for name, precision, recall, f1, support in per_class:
-        print(f"{precision:<8.3f} {recall:<8.3f} {f1:<7.3f} {support:<8d} {name}")
+        print(f"{name}: 정밀도 {precision:.3f}, 재현율 {recall:.3f}, F1 {f1:.3f} (support {support})")
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1, 1.3]})
     plot_confusion(left, confusion_matrix(y_true, y_pred, labels=list(range(len(class_names)))), class_names,
