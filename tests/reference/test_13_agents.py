@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grader.assignments import load_module_from
 from grader.worker import testkit
 from grader.worker.testkit import calls, says, tool_call
 
@@ -189,3 +190,96 @@ def test_evaluate_agent_by_hand():
     assert report["mean_steps"] == pytest.approx((2 + 2 + 4) / 3)
     assert report["tool_errors"] == 1 + 4
     assert math.isfinite(report["mean_steps"])
+
+
+# ----------------------------------------------------------------------------- input paths
+
+@settings(max_examples=200, deadline=None)
+@given(arguments)
+def test_registry_validates_a_dict_exactly_like_its_json_string(args):
+    """One validation path whatever the type: the parsed dict and its JSON text get the same answer."""
+    registry = sol.ToolRegistry()
+    registry.register("shout", testkit.shout, SCHEMA)
+    assert registry.call("shout", dict(args)) == registry.call("shout", json.dumps(args))
+
+
+@pytest.mark.parametrize("arguments", [None, [1, 2], 5, "null", "5", '"text"'])
+def test_registry_refuses_arguments_that_are_not_an_object(arguments):
+    registry = sol.ToolRegistry()
+    registry.register("add", testkit.add, testkit.ARITHMETIC_SCHEMA)
+    assert registry.call("add", arguments).startswith("Error:")
+
+
+def test_booleans_are_not_numbers_for_the_schema_or_the_calculator():
+    registry = sol.ToolRegistry()
+    registry.register("add", testkit.add, testkit.ARITHMETIC_SCHEMA)
+    assert registry.call("add", {"a": True, "b": 1}).startswith("Error:")
+    assert registry.call("add", '{"a": true, "b": 1}').startswith("Error:")
+    for expression in ["True", "False", "True + 1", "-True", "2 * False"]:
+        assert sol.calculator(expression).startswith("Error:")
+
+
+def test_loop_leaves_the_callers_list_and_messages_alone():
+    start = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]
+    kept = json.dumps(start)
+    client = testkit.ScriptedClient([calls(tool_call("c1", "add", {"a": 1, "b": 2})), says("3")])
+    sol.run_agent(client, testkit.ArithmeticRegistry(), start)
+    assert json.dumps(start) == kept
+
+
+# ----------------------------------------------------------------------------- the course model as an agent
+
+agent_model = load_module_from(ROOT / "solutions" / "agent_model.py", "agent_model")
+ADAPTER = ROOT / "assignments" / "13_agents" / "agent_adapter"
+COURSE_MODEL = ROOT / "assignments" / "09_generation" / "course_model"
+
+
+def _registry():
+    registry = sol.ToolRegistry()
+    registry.register("calculator", sol.calculator,
+                      {"type": "object", "properties": {"expression": {"type": "string"}},
+                       "required": ["expression"], "additionalProperties": False}, description="계산기")
+    return registry
+
+
+def test_chat_prompt_is_one_line_per_message_and_ends_with_the_assistant():
+    messages = [{"role": "system", "content": "계산 도우미"}, {"role": "user", "content": "계산해 주세요: 1 + 2"},
+                calls(tool_call("call_1", "calculator", {"expression": "1 + 2"})),
+                {"role": "tool", "tool_call_id": "call_1", "content": "3"}]
+    assert agent_model.chat_prompt(messages, _registry().schemas()).split("\n") == [
+        "도구: calculator(expression)", "사용자: 계산해 주세요: 1 + 2",
+        '도우미: CALL calculator {"expression": "1 + 2"}', "도구 결과: 3", "도우미:"]
+
+
+def test_text_model_client_turns_a_call_line_into_a_tool_call_and_anything_else_into_an_answer():
+    replies = iter([' CALL calculator {"expression": "6 * 7"}\n덧붙인 줄', " 답은 42입니다."])
+    client = agent_model.TextModelClient(lambda prompt: next(replies))
+    result = sol.run_agent(client, _registry(), [{"role": "user", "content": "6 * 7?"}])
+    assert [m["role"] for m in result["messages"]] == ["user", "assistant", "tool", "assistant"]
+    assert result["messages"][1]["tool_calls"][0]["function"] == {"name": "calculator",
+                                                                  "arguments": '{"expression": "6 * 7"}'}
+    assert result["messages"][2] == {"role": "tool", "tool_call_id": "call_1", "content": "42"}
+    assert result["final"] == "답은 42입니다."
+
+
+def test_the_shipped_adapter_makes_the_course_model_call_the_calculator():
+    """The committed adapter loads offline and solves held-out questions through the real loop."""
+    import torch
+
+    torch.set_num_threads(1)
+    model, tokenizer, config = agent_model.load_agent_model(COURSE_MODEL, ADAPTER)
+    generate = agent_model.course_model_generate(model, tokenizer)
+    tasks = [{"messages": [{"role": "user", "content": f"계산해 주세요: {e}"}], "expected": sol.calculator(e),
+              "max_steps": 3} for e in ("17 + 25", "2 ** 10", "1000 / 8")]
+    report = sol.evaluate_agent(lambda: agent_model.TextModelClient(generate), _registry(), tasks)
+    assert report["success_rate"] >= 2 / 3, report
+    assert config["held_out"]["adapted"]["success_rate"] > config["held_out"]["plain_course_model"]["success_rate"]
+
+
+def test_the_finetuning_script_replays_its_first_steps(tmp_path):
+    """A 3-step run of scripts/agent_finetune.py gives the committed run's first losses (same seed, same data)."""
+    script = load_module_from(ROOT / "scripts" / "agent_finetune.py", "agent_finetune")
+    stored = json.loads((ADAPTER / "adapter.json").read_text(encoding="utf-8"))
+    assert stored["training"]["seed"] == script.SETTINGS["seed"]
+    _, _, losses = script.train({**script.SETTINGS, "steps": stored["training"]["steps"]}, 3, log=lambda *a: None)
+    assert losses == pytest.approx(stored["training"]["first_losses"][:3], abs=1e-4)

@@ -94,6 +94,40 @@ def roc_auc_score(y_true, y_score):
     "eval-10-accuracy-counts-padding": {
         "token_accuracy": [("valid = y_true != ignore_index", "valid = np.ones(y_true.shape, bool)")],
     },
+    # extras beyond the catalog (issue 17): the input funnel, zero_division's corner, label order and union
+    "eval-extra-no-input-funnel": {
+        "_check_targets": '''
+def _check_targets(y_true, y_pred):
+    return np.asarray(y_true), np.asarray(y_pred)
+''',
+        "_check_scores": '''
+def _check_scores(y_true, y_score):
+    return np.asarray(y_true), np.asarray(y_score, dtype=float)
+''',
+        "token_accuracy": [("    if y_true.shape != y_pred.shape:\n", "    if False:\n")],
+    },
+    "eval-extra-zero-division-whenever-tp-is-zero": {
+        "_safe_divide": [("where=denominator != 0", "where=numerator != 0")],
+    },
+    "eval-extra-labels-in-order-of-appearance": {
+        "_labels": [("return np.union1d(y_true, y_pred)",
+                     "return np.array(list(dict.fromkeys(np.r_[y_true, y_pred].tolist())))")],
+    },
+    "eval-extra-labels-from-y-true-only": {
+        "_labels": [("return np.union1d(y_true, y_pred)", "return np.unique(y_true)")],
+    },
+    "eval-extra-binary-average-on-many-classes": {
+        "_prf": [("        if len(labels) > 2:\n", "        if False:\n")],
+    },
+    "eval-extra-roc-sorts-the-callers-arrays": {
+        "roc_curve": [("    y_true = y_true == 1\n",
+                       "    order = np.argsort(-y_score, kind=\"stable\")\n"
+                       "    y_true[:], y_score[:] = y_true[order], y_score[order]\n"
+                       "    y_true = y_true == 1\n")],
+    },
+    "eval-extra-auc-single-class-only-when-all-positive": {
+        "roc_auc_score": [("    if len(np.unique(y_true)) != 2:\n", "    if np.all(y_true == 1):\n")],
+    },
 }
 
 # Realistic mixes for the demo's sample submissions (names of MUTANTS entries).

@@ -1,6 +1,7 @@
+import numpy as np
 import pytest
 
-from grader.checks import assert_equal, expect
+from grader.checks import assert_equal, expect, student_raises
 
 pytestmark = pytest.mark.cell("test_error_analysis")
 
@@ -11,7 +12,7 @@ def _as_ints(value):
     return [int(i) for i in (value.tolist() if hasattr(value, "tolist") else value)]
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_most_confident_mistakes_come_first(student):
     """가장 확신하고 틀린 샘플이 먼저 와야 합니다."""
     y_true = [1, 0, 1, 0, 1, 0, 1]
@@ -20,7 +21,7 @@ def test_most_confident_mistakes_come_first(student):
     assert_equal(got, [3, 2, 1], hint="틀린 샘플을 |점수 − 임계값|이 큰 순서로 정렬하세요.")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_only_mistakes_are_returned(student):
     """맞힌 샘플은 아무리 확신이 커도 포함되지 않아야 합니다."""
     y_true = [1, 1, 0, 0]
@@ -29,7 +30,7 @@ def test_only_mistakes_are_returned(student):
     assert_equal(got, [1, 3], hint="예측 = score ≥ threshold 일 때 1입니다. 틀린 샘플만 골라야 합니다.")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_threshold_argument_is_used(student):
     """threshold 인자로 예측을 정하고 확신도를 재야 합니다."""
     y_true = [0, 1, 0, 1]
@@ -45,3 +46,31 @@ def test_ties_keep_index_order(student):
     """확신도가 같으면 인덱스가 작은 샘플이 먼저 와야 합니다."""
     got = _as_ints(student.most_confident_errors([0, 0, 0], [0.8, 0.8, 0.8], k=3))
     assert_equal(got, [0, 1, 2], hint="확신도가 같을 때는 원래 순서(인덱스 오름차순)를 유지하세요.")
+
+
+@pytest.mark.points(1)
+def test_no_mistakes_or_k_zero_gives_an_empty_list(student):
+    """틀린 샘플이 없거나 k = 0이면 빈 리스트를 돌려주는지 확인합니다."""
+    assert_equal(_as_ints(student.most_confident_errors([1, 0, 1], [0.9, 0.1, 0.6], k=3)), [],
+                 hint="틀린 샘플이 하나도 없으면 빈 리스트입니다.")
+    assert_equal(_as_ints(student.most_confident_errors([1, 0, 1], [0.1, 0.9, 0.6], k=0)), [],
+                 hint="k = 0이면 빈 리스트입니다. k개까지만 돌려주세요.")
+
+
+@pytest.mark.points(1)
+def test_error_analysis_leaves_the_inputs_unchanged(student):
+    """most_confident_errors가 넘겨받은 배열을 바꾸지 않는지 확인합니다."""
+    y_true = np.array([1, 0, 1, 0, 1, 0])
+    y_score = np.array([0.3, 0.8, 0.9, 0.6, 0.05, 0.2])
+    _, (true_after, score_after, _), _ = student.call_with_args("most_confident_errors", y_true.copy(),
+                                                                y_score.copy(), 3)
+    assert_equal([true_after.tolist(), score_after.tolist()], [y_true.tolist(), y_score.tolist()],
+                 hint="넘겨받은 배열이 바뀌었습니다. 정렬은 제자리(sort)가 아니라 새 배열(argsort)로 하세요.")
+
+
+@pytest.mark.points(1)
+def test_error_analysis_refuses_inputs_that_do_not_line_up(student):
+    """y_true와 y_score의 길이가 다르면 ValueError를 내는지 확인합니다."""
+    with student_raises(ValueError, hint="y_true와 y_score의 길이가 다르면 ValueError를 내세요 (짧은 쪽에 맞춰 "
+                                         "자르지 마세요)."):
+        student.most_confident_errors([1, 0, 1, 0], [0.9, 0.8], k=2)

@@ -167,6 +167,41 @@ MUTANTS = {
             ('"tool_errors": tool_errors}', '"tool_errors": failures}'),
         ],
     },
+    # extra (issue 17): arguments that arrive as a dict skip the schema (validation only on the string path)
+    "agents-extra-dict-arguments-not-validated": {
+        "ToolRegistry": [
+            ("        jsonschema.validators.validator_for(parameters_schema).check_schema(parameters_schema)",
+             ""),
+            ("                return f\"Error: 인자가 올바른 JSON이 아닙니다 ({exc.msg})\"\n"
+             "        try:\n"
+             "            jsonschema.validate(arguments, tool[\"parameters\"])\n"
+             "        except jsonschema.ValidationError as exc:\n"
+             "            return f\"Error: 인자가 스키마에 맞지 않습니다 ({exc.message})\"",
+             "                return f\"Error: 인자가 올바른 JSON이 아닙니다 ({exc.msg})\"\n"
+             "            try:\n"
+             "                jsonschema.validate(arguments, tool[\"parameters\"])\n"
+             "            except jsonschema.ValidationError as exc:\n"
+             "                return f\"Error: 인자가 스키마에 맞지 않습니다 ({exc.message})\""),
+        ],
+    },
+    # extra: isinstance lets booleans through as numbers (bool is a subclass of int)
+    "agents-extra-calculator-accepts-booleans": {
+        "_evaluate": [("isinstance(node, ast.Constant) and type(node.value) in (int, float)",
+                       "isinstance(node, ast.Constant) and isinstance(node.value, (int, float))")],
+    },
+    # extra: the loop appends to the caller's list instead of a copy
+    "agents-extra-run-agent-appends-to-the-callers-list": {
+        "run_agent": [("    messages = list(messages)\n", "")],
+    },
+    # extra: the exponent guard is off by one at its documented limit
+    "agents-extra-exponent-limit-excludes-100": {
+        "_evaluate": [("abs(right) > 100", "abs(right) >= 100")],
+    },
+    # extra: tool errors counted over the whole conversation, the task's earlier messages included
+    "agents-extra-tool-errors-include-the-tasks-messages": {
+        "evaluate_agent": [('new_messages = result["messages"][len(task["messages"]):]',
+                            'new_messages = result["messages"]')],
+    },
 }
 
 # Realistic mixes for the demo's sample submissions (names of MUTANTS entries).

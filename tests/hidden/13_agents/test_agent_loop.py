@@ -45,7 +45,7 @@ def _tool_results(seen_messages):
     return {m.get("tool_call_id"): m.get("content") for m in tools}, len(tools)
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_final_answer_stops_the_loop(student):
     """도구 호출이 없는 어시스턴트 메시지가 오면 루프가 멈추고 그 내용을 final로 돌려줘야 합니다."""
     result = _run(student, testkit.ScriptedClient([says("답은 42입니다.")], after="두 번째 호출"))
@@ -63,7 +63,7 @@ def test_final_answer_stops_the_loop(student):
                      hint="tool_calls가 빈 리스트이거나 None인 메시지도 최종 답이고, 루프는 거기서 멈춥니다.")
 
 
-@pytest.mark.points(7)
+@pytest.mark.points(6)
 def test_message_sequence_seen_by_the_model(student):
     """두 번째 호출에서 모델은 [system, user, assistant(tool_calls), tool, tool] 순서를 받아야 합니다."""
     client = testkit.ProbeClient([calls(tool_call("call_a", "add", {"a": 1, "b": 2}),
@@ -83,7 +83,7 @@ def test_message_sequence_seen_by_the_model(student):
                  hint="반환하는 messages는 최종 답까지 포함한 전체 대화여야 합니다.")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_tool_call_ids_match_their_calls(student):
     """각 도구 메시지의 tool_call_id는 그 결과를 낳은 호출의 id와 같아야 합니다."""
     client = testkit.ProbeClient([calls(tool_call("call_x9", "add", {"a": 2, "b": 2}),
@@ -98,7 +98,7 @@ def test_tool_call_ids_match_their_calls(student):
                       "call[\"id\"]를 그대로 붙이세요 (새 id를 만들거나 첫 id를 재사용하지 마세요).")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_every_parallel_call_is_executed(student):
     """한 턴에 여러 도구 호출이 오면 모두 실행해야 합니다."""
     client = testkit.ProbeClient([calls(tool_call("call_1", "add", {"a": 1.5, "b": 2.5}),
@@ -165,3 +165,16 @@ def test_model_is_given_the_registry_schemas(student):
     seen = _probe_report(_run(student, client))
     assert_equal([call["tools"] for call in seen], [["add", "multiply", "divide"]] * 2,
                  hint="client(messages, tools)의 tools로 registry.schemas()를 넘기세요.")
+
+
+@pytest.mark.points(3)
+def test_the_callers_message_list_is_left_alone(student):
+    """run_agent가 넘겨받은 messages 리스트에 메시지를 붙이지 않고 복사본에 이어 붙이는지 확인합니다."""
+    client = testkit.ScriptedClient([calls(tool_call("k1", "add", {"a": 2, "b": 3})), says("5입니다.")])
+    start = [dict(SYSTEM), dict(USER)]
+    result, (_, _, after), _ = student.call_with_args("run_agent", client, testkit.ArithmeticRegistry(), start)
+    assert_equal([m["role"] for m in after], ["system", "user"],
+                 hint="넘겨받은 messages 리스트가 바뀌었습니다. list(messages)로 복사한 뒤 이어 붙이세요.")
+    expect(isinstance(result, dict) and [m["role"] for m in result.get("messages", [])]
+           == ["system", "user", "assistant", "tool", "assistant"],
+           "반환하는 messages에는 입력 메시지 뒤에 이번 실행의 메시지가 모두 있어야 합니다.")

@@ -34,7 +34,7 @@ def _evaluate(module, tasks=TASKS, scripts=SCRIPTS):
     return report
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_success_rate(student, ref):
     """success_rate는 최종 답에 정답이 들어 있는 작업의 비율이어야 합니다."""
     hint = ("success_rate는 (stopped가 \"final_answer\"이고 최종 답 문자열에 expected가 들어 있는 작업 수) "
@@ -45,7 +45,7 @@ def test_success_rate(student, ref):
                  atol=1e-12, hint=hint)
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_mean_steps(student, ref):
     """mean_steps는 작업별 steps(모델 호출 횟수)의 평균이어야 합니다."""
     assert_close(_evaluate(student)["mean_steps"], _evaluate(ref)["mean_steps"], atol=1e-12,
@@ -53,7 +53,7 @@ def test_mean_steps(student, ref):
                       "client_factory()로 새 모델을 만들고 작업의 max_steps를 쓰는지 확인하세요.")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_tool_errors(student, ref):
     """tool_errors는 내용이 "Error:"로 시작하는 도구 메시지의 총 개수여야 합니다."""
     got = _evaluate(student)["tool_errors"]
@@ -72,3 +72,19 @@ def test_each_task_uses_its_own_step_limit(student, ref):
         assert_equal([got["success_rate"], got["mean_steps"]], [want["success_rate"], want["mean_steps"]],
                      hint="작업의 \"max_steps\" 값(없으면 5)을 run_agent에 넘기고, 한도에 걸린 작업은 "
                           "실패로 세세요.")
+
+
+@pytest.mark.points(2)
+def test_tool_errors_count_only_this_runs_messages(student, ref):
+    """tool_errors가 작업의 처음 메시지에 이미 있던 도구 오류는 세지 않고 이번 실행에서 생긴 것만 세는지 확인합니다."""
+    earlier = [{"role": "user", "content": "이전 질문"},
+               calls(tool_call("old", "divide", {"a": 1, "b": 0})),
+               {"role": "tool", "tool_call_id": "old", "content": "Error: ZeroDivisionError: division by zero"},
+               {"role": "assistant", "content": "0으로는 나눌 수 없습니다."}]
+    tasks = [{"messages": earlier + [{"role": "user", "content": "1 + 2는?"}], "expected": "3"},
+             {"messages": earlier + [{"role": "user", "content": "9 + 9는?"}], "expected": "18"}]
+    got = _evaluate(student, tasks)
+    want = _evaluate(ref, tasks)
+    assert_equal([got["tool_errors"], got["success_rate"]], [want["tool_errors"], want["success_rate"]],
+                 hint="tool_errors는 이번 실행에서 새로 생긴 도구 메시지만 셉니다. 작업의 처음 messages에 "
+                      "들어 있던 메시지는 빼고 세세요.")

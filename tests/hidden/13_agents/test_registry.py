@@ -1,4 +1,6 @@
 """ToolRegistry: schemas in OpenAI form, arguments validated with jsonschema, failures as text."""
+import json
+
 import pytest
 
 from grader.checks import assert_equal, expect
@@ -44,7 +46,7 @@ def test_schemas_list_tools_in_openai_format(student, ref):
                                  "description의 기본값이 \"\"인지 확인하세요.")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_call_returns_the_result_as_a_string(student):
     """call()은 도구의 결과를 문자열로 돌려줘야 합니다 (숫자를 돌려주는 도구도)."""
     registry = _registry(student)
@@ -67,7 +69,7 @@ def test_call_accepts_already_parsed_arguments(student):
                  hint="arguments가 문자열이 아니라 dict이면 파싱하지 말고 그대로 쓰세요.")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_arguments_that_break_the_schema_are_errors(student, ref):
     """스키마를 어기는 인자는 jsonschema 검증에서 걸러져 "Error:" 문자열이 되어야 합니다."""
     registry = _registry(student)
@@ -131,3 +133,22 @@ def test_exception_inside_a_tool_is_an_error_string(student):
            "도구가 예외를 던지면 잡아서 \"Error:\" 문자열로 돌려주세요.")
     assert_equal(registry.call("divide", '{"a": 1, "b": 4}'), "0.25",
                  hint="도구가 정상적으로 끝나면 결과를 str()로 돌려주세요.")
+
+
+@pytest.mark.points(3)
+def test_parsed_arguments_are_validated_like_json_strings(student, ref):
+    """이미 파싱된 dict 인자도 JSON 문자열과 똑같이 스키마로 검증되는지 확인합니다."""
+    registry, ref_registry = _registry(student), _registry(ref)
+    cases = [("add", {"a": 1}), ("add", {"a": "1", "b": 2}), ("add", {"a": 1, "b": 2, "c": 3}),
+             ("add", {"a": True, "b": 2}),                           # a boolean is not a number
+             ("shout", {"text": "hi", "times": 0}), ("shout", {"text": "hi", "times": True}),
+             ("shout", {"text": ""}), ("shout", {"text": "hi", "style": "LOUD"}), ("total", {"numbers": []}),
+             ("total", {"numbers": [1, "2"]})]
+    for name, arguments in cases:
+        assert _is_error(ref_registry.call(name, json.dumps(arguments)))
+        assert _is_error(ref_registry.call(name, dict(arguments)))
+        expect(_is_error(registry.call(name, dict(arguments))),
+               "dict로 받은 인자가 스키마를 어기는데 \"Error:\" 문자열이 되지 않았습니다. JSON 문자열이든 dict이든 "
+               "파싱한 다음 같은 jsonschema 검증을 거치게 하세요.")
+    assert_equal(registry.call("shout", {"text": "ok", "times": 3}), "OK!OK!OK!",
+                 hint="스키마를 지키는 dict 인자는 그대로 도구에 넘겨 실행하세요.")
