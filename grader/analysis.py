@@ -33,8 +33,7 @@ import warnings
 from pathlib import Path
 
 from grader import divergence
-from grader.disclosure import reason
-from grader.score import Result
+from grader.records import Result, failure_reason
 
 FLAG_ALL_PASS = "모두 통과"
 FLAG_ALL_FAIL = "모두 실패"
@@ -148,7 +147,7 @@ def analyse(results: list[Result]) -> Analysis:
         rows = [(r, t) for r, t in rows if t is not None]
         passed = [int(t.status == "passed") for _, t in rows]
         rest = [r.raw_score - t.points for r, t in rows]
-        failures = [reason(t) for _, t in rows if t.status != "passed"]
+        failures = [failure_reason(t) for _, t in rows if t.status != "passed"]
         hint, count = _top_hint(failures)
         shares = [t.points / t.max_points if t.max_points else float(ok) for (_, t), ok in zip(rows, passed)]
         tests.append(Item("test", name, grade_id, max_points, len(rows), sum(passed),
@@ -160,7 +159,7 @@ def analyse(results: list[Result]) -> Analysis:
         rows = [(r, c) for r, c in rows if c is not None]
         full = [int(c["points"] >= c["max_points"]) for _, c in rows]
         rest = [r.raw_score - c["points"] for r, c in rows]
-        failures = [reason(t) for r in kept for t in r.tests
+        failures = [failure_reason(t) for r in kept for t in r.tests
                     if t.grade_id == grade_id and t.status != "passed"]
         hint, count = _top_hint(failures)
         max_points = max((c["max_points"] for _, c in rows), default=0.0)

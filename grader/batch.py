@@ -26,7 +26,7 @@ from pathlib import Path
 
 from grader import fingerprint, late
 from grader.discover import Submission, escape_name, unescape_name
-from grader.score import Result
+from grader.records import Result
 
 GRADER_FAILED = ("채점기 내부 오류로 이 제출물을 채점하지 못했습니다. 강사에게 알려 주세요. "
                  "(grader error: not graded; rerun to retry)")

@@ -10,7 +10,7 @@ from grader.errors import BudgetExceeded, NotebookLoadError, builtin_exception_n
 from grader.load import load_submission
 from grader.proxy import InProcessBackend, Student
 from grader.sandbox import Limits
-from grader.score import Result
+from grader.records import Result
 from grader.session import WorkerSession
 
 

@@ -24,7 +24,7 @@ import io
 import re
 from pathlib import Path
 
-from grader.score import Result
+from grader.records import Result
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_ID_COLUMNS = ("SIS Login ID", "SIS User ID", "ID")

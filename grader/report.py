@@ -14,7 +14,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from grader.score import Result
+from grader.records import Result
 
 FORMATS = ("table", "json", "md", "junit", "gradescope")
 _CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}

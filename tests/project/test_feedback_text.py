@@ -18,8 +18,8 @@ from grader.divergence import hint_key
 from grader.errors import NOT_IMPLEMENTED, StudentCodeError
 from grader.grade import grade_trusted_source
 from grader.samples import _graded_functions
-from grader.score import Result
-from grader.suite import TestOutcome as Outcome  # not `Test*`: pytest would collect it
+from grader.records import Result
+from grader.records import TestOutcome as Outcome  # not `Test*`: pytest would collect it
 
 
 def _outcome(name, status, doc, message=""):

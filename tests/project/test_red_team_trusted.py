@@ -30,9 +30,9 @@ from grader.build import build_notebook
 from grader.errors import BudgetExceeded, CallTimeout, StudentSideError
 from grader.proxy import Student
 from grader.sandbox import Limits, bubblewrap_works
-from grader.score import Result
+from grader.records import Result
 from grader.session import WorkerSession
-from grader.suite import TestOutcome as Outcome
+from grader.records import TestOutcome as Outcome
 
 FAST = Limits(load_seconds=20, call_seconds=5)
 MODES = ["warm", "cold", "process"]

@@ -11,10 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, fingerprint, mutants, suite
+from grader import assignments, fingerprint, mutants
 from grader.build import build_notebook
 from grader.nbgrader_results import save_result, stale_results
-from grader.score import Result
+from grader.records import Result, TestOutcome
 
 AID = "12_evaluation"
 ROOT = assignments.ROOT
@@ -143,7 +143,7 @@ def test_the_fingerprint_names_the_part_that_changed(tmp_path):
 
 
 def _result(student: str) -> Result:
-    test = suite.TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
+    test = TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
                        status="passed")
     return Result(AID, student, [test], ["process"], 0.1)
 

@@ -400,13 +400,12 @@ def test_hostile_folder_names_are_escaped_in_every_output(hostile):
 
 def _stub_grade(crash_on):
     def grade_notebook(path, assignment, student, limits=None):
-        from grader import suite
-        from grader.score import Result
+        from grader.records import Result, TestOutcome
 
         if student == crash_on[0]:
             os._exit(3) if crash_on[1] == "exit" else 1 / 0
-        test = suite.TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
-                                 status="passed")
+        test = TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
+                           status="passed")
         return Result(assignment.id, student, [test], ["stub"], 0.0)
     return grade_notebook
 

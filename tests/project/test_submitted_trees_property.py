@@ -23,7 +23,7 @@ from grader.discover import escape_name
 from grader.errors import NotebookLoadError
 from grader.load import load_submission
 from grader.report import csv_cell
-from grader.score import Result
+from grader.records import Result, TestOutcome
 
 AID = "12_evaluation"
 LINKED_SCORE = 999  # the notebook every symlink points at: never graded
@@ -43,8 +43,8 @@ def stub_grade(path, assignment, student, limits=None):
                       ["stub"], 0.0, notes=[exc.student_message])
     code = loaded.cells[0][1] if loaded.cells else ""
     score = float(code.removeprefix("SCORE = ")) if code.startswith("SCORE = ") else 0.0
-    test = suite.TestOutcome(nodeid="stub", name="stub", grade_id="stub", max_points=1000.0,
-                             points=score, status="passed" if score else "failed")
+    test = TestOutcome(nodeid="stub", name="stub", grade_id="stub", max_points=1000.0,
+                       points=score, status="passed" if score else "failed")
     return Result(assignment.id, student, [test], ["stub"], 0.0, notes=list(loaded.notes))
 
 
