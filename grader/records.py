@@ -23,6 +23,8 @@ class TestOutcome:
     duration_s: float = 0.0
     doc: str = ""  # what the test checks (its docstring's first line): student-visible, pass or fail
 
+    __test__ = False  # a record, not a test class: pytest skips it where a test module imports it
+
 
 def failure_message(doc: str, reason: str) -> str:
     """`<what the test checks> — <what went wrong>`; the docstring alone is never a failure text."""
@@ -104,3 +106,18 @@ class Result:
                    doc["duration_s"], notebook=doc.get("notebook", ""), notes=list(doc.get("notes", [])),
                    detail=doc.get("detail", ""), submitted_at=doc.get("submitted_at"),
                    late=doc.get("late"), late_penalty=float(doc.get("late_penalty") or 0.0))
+
+
+def nothing_graded(result: Result) -> bool:
+    """Every test failed for one reason that is also a note: no notebook, or none that loads."""
+    messages = {t.message for t in result.tests}
+    return len(messages) == 1 and messages <= set(result.notes)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreChange:
+    student: str
+    assignment: str
+    old: float
+    new: float
+    reasons: tuple[str, ...]  # keys of fingerprint.DESCRIPTIONS

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 import tempfile
-from pathlib import Path
 
 from grader.assignments import ROOT
 from grader.proxy import Student

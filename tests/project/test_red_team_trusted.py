@@ -163,15 +163,14 @@ CHANNELS = ["error", "builtin-error", "missing", "unencodable", "forbidden", "ha
 def _student_facing(result: Result) -> str:
     """Every format a student (or a student-visible CI page) is shown: the batch's feedback
     files are these renderers' output; nbgrader's feedback is built from `_test_line`."""
-    from grader import batch
-    from grader.nbgrader_plugin import _cell_outputs, _test_line
+    from grader.nbgrader.plugin import _cell_outputs, _test_line
 
     texts = [json.dumps(result.to_dict(instructor=False), ensure_ascii=False)]
     texts += [report.render([result], fmt) for fmt in ("md", "junit", "gradescope", "table")]
     texts += [_test_line(t) for t in result.tests] + [f"채점 알림: {n}" for n in result.notes]
     texts += [json.dumps(_cell_outputs(v["points"], v["max_points"], ""), ensure_ascii=False)
               for v in result.cells().values()]
-    texts.append(batch.render_summary([result]))
+    texts.append(report.render_summary([result]))
     return "\n".join(texts)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from grader import assignments, fingerprint, mutants
 from grader.build import build_notebook
-from grader.nbgrader_results import save_result, stale_results
+from grader.results import save, stale
 from grader.records import Result, TestOutcome
 
 AID = "12_evaluation"
@@ -150,12 +150,13 @@ def _result(student: str) -> Result:
 
 def test_the_nbgrader_path_records_the_notebook_and_what_graded_it(tmp_path):
     evaluation = assignments.get(AID)
-    saved = save_result(_result("alice"), tmp_path, notebook=evaluation.release_notebook)
+    saved = save(_result("alice"), tmp_path,
+                 notebook_sha256=fingerprint.notebook_sha256(evaluation.release_notebook))
     doc = json.loads(saved.read_text("utf-8"))
     assert doc["graded_by"] == fingerprint.graded_by(evaluation)
     assert doc["notebook_sha256"] == fingerprint.notebook_sha256(evaluation.release_notebook)
-    assert stale_results(tmp_path) == {}
+    assert stale(tmp_path) == {}
     doc["graded_by"]["fingerprint"] = "an older suite"
     saved.write_text(json.dumps(doc), encoding="utf-8")
-    assert stale_results(tmp_path) == {AID: ["alice"]}
+    assert stale(tmp_path) == {AID: ["alice"]}
     assert not list(tmp_path.rglob("*.tmp"))

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from grader import assignments, cli, discover
-from grader.batch import file_stem, write_atomically
+from grader.results import file_stem, write_atomically
 from grader.build import build_notebook
 from grader.discover import DiscoveryError, escape_name, unescape_name
 from grader.errors import NotebookLoadError
@@ -104,7 +104,7 @@ def test_a_nested_copy_inside_ones_own_folder_is_never_another_students_submissi
 
 @pytest.mark.parametrize("name", [f"{AID} (1).ipynb", f"{AID}(2).ipynb", f"{AID}-2.ipynb",
                                   f"{AID}_3.ipynb", f"{AID} copy.ipynb", f"{AID} - 복사본 (2).ipynb",
-                                  f"12_Evaluation.ipynb"])
+                                  "12_Evaluation.ipynb"])
 def test_a_browser_renamed_download_is_recognised(tmp_path, name):
     path = put(tmp_path / "ren", name)
     submission = only(discover.discover(path))
@@ -413,12 +413,12 @@ def _stub_grade(crash_on):
 @pytest.mark.parametrize("how, jobs", [("raise", 1), ("exit", 2)])
 def test_a_grader_failure_costs_its_rows_never_the_batch_and_is_retried(tmp_path, monkeypatch,
                                                                         capsys, how, jobs):
-    from grader import batch, grade, selfcheck
+    from grader import grade, report, selfcheck
 
     for student in ("alice", "bob", "carol"):
         put(tmp_path, f"submitted/{student}/{AID}/{AID}.ipynb")
     monkeypatch.setattr(selfcheck, "check", lambda log: True)
-    monkeypatch.setattr(batch, "_write_plot", lambda results, path: None)
+    monkeypatch.setattr(report, "write_plot", lambda results, path: None)
     results = tmp_path / "results"
     args = ["grade", str(tmp_path / "submitted"), "--results", str(results), "--jobs", str(jobs),
             "--quiet"]

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader import assignments, batch, cli, grade, selfcheck, suite
+from grader import assignments, cli, grade, report, selfcheck, suite
 from grader.discover import escape_name
 from grader.errors import NotebookLoadError
 from grader.load import load_submission
@@ -131,7 +131,7 @@ def stubbed():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(grade, "grade_notebook", stub_grade)
         patch.setattr(selfcheck, "check", lambda log: True)  # the canary needs no rerun per tree
-        patch.setattr(batch, "_write_plot", lambda results, path: None)
+        patch.setattr(report, "write_plot", lambda results, path: None)
         suite.collect(assignments.get(AID))  # forked slots inherit the collected suite
         yield
 

@@ -33,7 +33,8 @@ import warnings
 from pathlib import Path
 
 from grader import divergence
-from grader.records import Result, failure_reason
+from grader.records import Result, failure_reason, nothing_graded
+from grader.report import write_csv
 
 FLAG_ALL_PASS = "모두 통과"
 FLAG_ALL_FAIL = "모두 실패"
@@ -95,12 +96,6 @@ class Analysis:
                 "full_marks": sum(r.raw_score >= r.max_score > 0 for r in self.results),
                 "max_score": self.max_score,
                 "flagged": sum(bool(item.flags) for item in self.tests)}
-
-
-def nothing_graded(result: Result) -> bool:
-    """Every test failed for one reason that is also a note: no notebook, or none that loads."""
-    messages = {t.message for t in result.tests}
-    return len(messages) == 1 and messages <= set(result.notes)
 
 
 def _point_biserial(passed: list[int], rest: list[float]) -> float | None:
@@ -245,8 +240,6 @@ def _short(text: str, limit: int = 14) -> str:
 def write(results: list[Result], folder: Path, write_text) -> list[Path]:
     """items/<assignment>.csv and .html for every assignment in `results`, and items/index.html.
     `write_text(path, text)` writes atomically; CSV rows go through the report's CSV escaping."""
-    from grader.batch import _write_csv
-
     by_assignment: dict[str, list[Result]] = {}
     for result in results:
         by_assignment.setdefault(result.assignment, []).append(result)
@@ -254,7 +247,7 @@ def write(results: list[Result], folder: Path, write_text) -> list[Path]:
     for assignment in sorted(by_assignment):
         analysis = analyse(by_assignment[assignment])
         analyses.append(analysis)
-        written.append(_write_csv(folder / f"{assignment}.csv", csv_rows(analysis)))
+        written.append(write_csv(folder / f"{assignment}.csv", csv_rows(analysis)))
         page = folder / f"{assignment}.html"
         write_text(page, render_html(analysis))
         written.append(page)
