@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml
 # Only the assignments that may be released now (answers they carry are past due; see README);
 # ids and --allow-early-release go in DIST_ARGS, e.g. make student-dist DIST_ARGS="12_evaluation".
 student-dist:
-	$(PYTHON) -m grader.student_dist $(DIST_ARGS)
+	$(PYTHON) -m grader.authoring.student_dist $(DIST_ARGS)
 
 # The distribution's own targets (its Makefile): setup = its .venv, lab = JupyterLab on its mywork/.
 student: student-dist
@@ -92,7 +92,7 @@ test-hub: setup browser
 	CI=true HUB_ROOT=$(HUB_ROOT) $(PY) -m pytest tests/hub -m hub -q
 
 build: setup
-	$(PY) -m grader.build --all
+	$(PY) -m grader.authoring.build --all
 
 clean:
 	rm -rf build

@@ -3,7 +3,7 @@
     python benchmarks/mutation.py [--assignment ID ...] [--sample N] [--seed S] [--jobs J]
                                   [--out build/mutation]
 
-For each assignment: the mutants of every graded function (grader/mutation_testing.py), each graded
+For each assignment: the mutants of every graded function (grader/authoring/mutation_testing.py), each graded
 by the hidden suite through the trusted in-process path, in a child forked from this process (which
 has already imported torch, pytest and the suite, and graded the reference once), with a deadline
 (4x the reference's time for the mutant's cell and the whole suite, + 30 s; a time-out is not a
@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from tqdm import tqdm  # noqa: E402
 
-from grader import assignments, mutation_testing  # noqa: E402
+from grader import assignments  # noqa: E402
+from grader.authoring import mutation_testing  # noqa: E402
 from grader.grade import grade_trusted_source  # noqa: E402
 
 

@@ -8,7 +8,7 @@
   venv/      JupyterHub (pyproject's `hub` extra) and the runtime of the student distribution
              (JupyterLab, nbgrader, numpy, torch, ...): every server of the hub runs from it
   proxy/     configurable-http-proxy from npm, pinned by hub/proxy/package-lock.json
-  student/   the student distribution (grader/student_dist.py): the students' Jupyter settings
+  student/   the student distribution (grader/authoring/student_dist.py): the students' Jupyter settings
   etc/       Jupyter settings of the students' servers and of the course account (hub/jupyter/)
   exchange/  nbgrader's exchange (1777: every account creates its entries, removes only its own)
   home/      one home per account (0700)
@@ -216,7 +216,7 @@ def install_proxy(layout: Layout) -> Path:
 def build_student_distribution(layout: Layout) -> Path:
     """The distribution students get (no answers), for its runtime and its Jupyter settings.
     Notebooks reach students through the exchange only, so its release/ folder is left out."""
-    from grader import student_dist
+    from grader.authoring import student_dist
 
     scratch = layout.root / ".dist-build"
     shutil.rmtree(scratch, ignore_errors=True)

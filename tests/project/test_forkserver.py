@@ -7,7 +7,7 @@ import pytest
 from grader import assignments, forkserver
 from grader.grade import grade_notebook
 from grader.proxy import Student
-from grader.samples import write_samples
+from grader.authoring.samples import write_samples
 from grader.sandbox import Limits
 from grader.session import WorkerSession
 

@@ -32,10 +32,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, course, embedded, fingerprint, release_gate
-from grader.build import build_notebook
+from grader import assignments, course, fingerprint
+from grader.authoring import embedded, release_gate
+from grader.authoring.build import build_notebook
 from grader.results import RESULTS_DIR
-from grader.samples import submissions_for
+from grader.authoring.samples import submissions_for
 
 # One worker builds the courses once for every test here (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("nbgrader_workflow")

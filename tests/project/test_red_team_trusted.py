@@ -25,8 +25,9 @@ import nbformat
 import pytest
 
 from grader import assignments, budget, forkserver, grade, report, sandbox
+from grader.authoring import budget as authoring_budget
 from grader.assignments import ROOT
-from grader.build import build_notebook
+from grader.authoring.build import build_notebook
 from grader.errors import BudgetExceeded, CallTimeout, StudentSideError
 from grader.proxy import Student
 from grader.sandbox import Limits, bubblewrap_works
@@ -358,7 +359,7 @@ def test_every_assignment_has_a_budget_in_the_course_file():
 
     for assignment_id in assignments.all_ids():
         seconds = course.load().policy(assignment_id).budget_seconds
-        assert seconds is not None and seconds >= budget.FLOOR_SECONDS, assignment_id
+        assert seconds is not None and seconds >= authoring_budget.FLOOR_SECONDS, assignment_id
 
 
 def test_the_budget_command_writes_the_course_file_and_keeps_the_rest(tmp_path):
@@ -368,14 +369,14 @@ def test_the_budget_command_writes_the_course_file_and_keeps_the_rest(tmp_path):
     original = ("# comment\n[course]\nid = \"x\"\n\n[assignments.01_ngram]\n"
                 "due = 2027-03-09T23:59:00+09:00\nbudget_seconds = 5\n\n[assignments.02_rnn_lstm]\n")
     path.write_text(original, encoding="utf-8")
-    budget.write_budgets({"01_ngram": 130, "02_rnn_lstm": 140}, path)
+    authoring_budget.write_budgets({"01_ngram": 130, "02_rnn_lstm": 140}, path)
     loaded = course.load(path)
     assert loaded.policy("01_ngram").budget_seconds == 130
     assert loaded.policy("02_rnn_lstm").budget_seconds == 140
     assert loaded.policy("01_ngram").due is not None
     assert path.read_text(encoding="utf-8").startswith("# comment\n")
-    assert budget.budget_from(0.5, 0.2) == budget.FLOOR_SECONDS
-    assert budget.budget_from(30.0, 12.0) == 300
+    assert authoring_budget.budget_from(0.5, 0.2) == authoring_budget.FLOOR_SECONDS
+    assert authoring_budget.budget_from(30.0, 12.0) == 300
 
 
 # ------------------------------------------------------------------------------ 5. kernel state

@@ -11,8 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, fingerprint, mutants
-from grader.build import build_notebook
+from grader import assignments, fingerprint
+from grader.authoring import mutants
+from grader.authoring.build import build_notebook
 from grader.results import save, stale
 from grader.records import Result, TestOutcome
 

@@ -16,7 +16,7 @@ import pytest
 
 from grader import assignments, cli, discover
 from grader.results import file_stem, write_atomically
-from grader.build import build_notebook
+from grader.authoring.build import build_notebook
 from grader.discover import DiscoveryError, escape_name, unescape_name
 from grader.errors import NotebookLoadError
 from grader.load import json_depth, load_submission, parse_notebook, read_notebook_bytes

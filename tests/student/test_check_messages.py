@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import nbclient
 
-from grader.build import CHECK_MESSAGES
+from grader.authoring.build import CHECK_MESSAGES
 
 
 def _run(monkeypatch, *cells: str) -> list[nbformat.NotebookNode]:
