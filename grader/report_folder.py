@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader import disclosure, late, report
 from grader import course as course_file
+from grader.insight import analysis, lms, similarity
 from grader.records import Result, ScoreChange
 from grader.results import file_stem, write_atomically
 
@@ -34,8 +35,6 @@ def write(results: list[Result], folder: Path, *, changes: list[ScoreChange] = (
           skipped: list[str] = (), options: Options | None = None) -> list[Path]:
     """Write the report folder for `results` (late penalties worked out from the course file now);
     returns the files written."""
-    from grader.insight import analysis, lms, similarity
-
     options = options or Options()
     course = course_file.load()
     folder.mkdir(parents=True, exist_ok=True)
