@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (see README):
 #   make demo   set up .venv, build the sample submissions, grade them, print the score table
-#   make test   set up .venv and run the project's tests (what CI runs)
+#   make test   set up .venv, lint (ruff) and run the project's tests (what CI runs)
 # Students (docs/student.md) work in the student distribution, built from release/ alone:
 #   make student-dist  dist/<course>-student/ (+ .zip) and dist/<course>-classroom-template/
 #                      (python3 only: no venv needed)
@@ -77,8 +77,10 @@ hub-clean:
 demo: setup
 	$(PY) -m grader demo
 
-# Everything, the JupyterLab browser test included (its own xdist group: one server, one browser).
+# The linter first (ruff, configured in pyproject.toml: seconds), then everything, the JupyterLab
+# browser test included (its own xdist group: one server, one browser).
 test: setup browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The student-side tests alone (stub runs, check messages, JupyterLab in chromium).

@@ -39,7 +39,7 @@ class Budget:
         return self.seconds if self.grader_cpu_seconds is None else self.grader_cpu_seconds
 
     @classmethod
-    def unlimited(cls) -> "Budget":
+    def unlimited(cls) -> Budget:
         return cls(math.inf, sys.maxsize)
 
 

@@ -21,8 +21,7 @@ import dataclasses
 import datetime as dt
 import os
 
-from grader import course as course_file
-from grader import late
+from grader import course as course_file, late
 from grader.records import Result, failure_reason
 
 LEVELS = course_file.DISCLOSURE_LEVELS
@@ -36,7 +35,7 @@ _ONLY = {"hint-only": "틀린 테스트의 힌트만", "score-only": "점수와 
 def now() -> dt.datetime:
     value = os.environ.get(NOW_ENV, "").strip()
     if not value:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     moment = late.parse_iso(value)
     if moment is None:
         raise ValueError(f"{NOW_ENV}={value!r}: give a time with its UTC offset, e.g. 2027-05-26T09:00:00+09:00")

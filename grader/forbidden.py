@@ -51,7 +51,7 @@ class Rule:
     scope: tuple[str, ...] = (ANY,)
 
     @classmethod
-    def parse(cls, text: str) -> "Rule":
+    def parse(cls, text: str) -> Rule:
         name, _, functions = text.partition(" in ")
         scope = tuple(f.strip() for f in functions.split(",") if f.strip()) or (ANY,)
         return cls(name.strip(), scope)

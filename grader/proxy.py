@@ -45,7 +45,7 @@ class Student:
         except (wire.WireError, KeyError) as exc:
             raise BadResponse(str(exc)) from None
 
-    def with_timeout(self, seconds: float) -> "Student":
+    def with_timeout(self, seconds: float) -> Student:
         """The same student, with a different deadline for each call."""
         return Student(self._backend, seconds)
 
@@ -135,7 +135,7 @@ class InProcessBackend:
             raise RuntimeError(f"{label} failed to load: {failed[0]['traceback']}")
 
     @classmethod
-    def over_namespace(cls, namespace: dict, label: str = "kernel") -> "InProcessBackend":
+    def over_namespace(cls, namespace: dict, label: str = "kernel") -> InProcessBackend:
         """A backend over names already defined (a live kernel's globals), for in-kernel grading."""
         return cls("", label, namespace)
 

@@ -11,8 +11,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from grader import disclosure, late, report
-from grader import course as course_file
+from grader import course as course_file, disclosure, late, report
 from grader.insight import analysis, lms, similarity
 from grader.records import Result, ScoreChange
 from grader.results import file_stem, write_atomically

@@ -11,8 +11,7 @@ import tempfile
 
 from grader.assignments import ROOT
 from grader.proxy import Student
-from grader.sandbox import (bubblewrap_missing, bubblewrap_works, isolation_layers,
-                            requested_sandbox)
+from grader.sandbox import bubblewrap_missing, bubblewrap_works, isolation_layers, requested_sandbox
 from grader.session import WorkerSession
 
 CANARY = '''

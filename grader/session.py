@@ -19,8 +19,7 @@ from pathlib import Path
 
 from grader import forkserver
 from grader.budget import Budget, Meter
-from grader.errors import (BudgetExceeded, CallTimeout, NotebookLoadError, StudentSideError,
-                           WorkerUnavailable)
+from grader.errors import BudgetExceeded, CallTimeout, NotebookLoadError, StudentSideError, WorkerUnavailable
 from grader.sandbox import Limits, isolation_layers, owned_tempdir
 from grader.worker import wire
 from grader.worker_process import FRESH, WorkerProcess

@@ -230,7 +230,7 @@ def build_student_distribution(layout: Layout) -> Path:
 
 
 def _chmod_tree(top: Path, file_mode: int, dir_mode: int) -> None:
-    for folder, dirs, files in os.walk(top):
+    for folder, _dirs, files in os.walk(top):
         os.chmod(folder, dir_mode)
         for name in files:
             path = Path(folder) / name
@@ -239,7 +239,7 @@ def _chmod_tree(top: Path, file_mode: int, dir_mode: int) -> None:
 
 
 def _chown_tree(top: Path, uid: int, gid: int) -> None:
-    for folder, dirs, files in os.walk(top):
+    for folder, _dirs, files in os.walk(top):
         os.chown(folder, uid, gid)
         for name in files:
             os.lchown(Path(folder) / name, uid, gid)

@@ -38,7 +38,7 @@ class Blocker:
 def now() -> dt.datetime:
     value = os.environ.get(NOW_ENV, "").strip()
     if not value:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:

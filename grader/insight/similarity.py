@@ -51,7 +51,7 @@ class Code:
     position_hashes: object = None      # the fingerprint at each of those offsets (numpy)
     hash_array: object = None           # the fingerprints, sorted (numpy)
 
-    def index(self) -> "Code":
+    def index(self) -> Code:
         """Arrays for fast pairwise comparison (see `overlap`)."""
         import numpy as np
 

@@ -42,8 +42,7 @@ from nbgrader.plugins import FileNameCollectorPlugin, LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Unicode
 
-from grader import course as course_file
-from grader import disclosure, fingerprint, late, results
+from grader import course as course_file, disclosure, fingerprint, late, results
 
 
 def _coursedir(preprocessor) -> CourseDirectory:
@@ -181,7 +180,7 @@ class CourseDeadlines(NbGraderPreprocessor):
         extended = course.extension(info["assignment"], info["student"])
         with Gradebook(info["db_url"]) as gradebook:
             assignment = gradebook.find_assignment(info["assignment"])
-            utc = due.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            utc = due.astimezone(dt.UTC).replace(tzinfo=None)
             if assignment.duedate != utc:
                 self.log.warning("%s: due date %s from the course file (the gradebook had %s)",
                                  info["assignment"], due.isoformat(), assignment.duedate)
@@ -267,9 +266,17 @@ class GatedReleaseAssignment(ExchangeReleaseAssignment):
 def configure(c) -> None:
     """Put the engine into nbgrader's autograde (call it from nbgrader_config.py)."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
-                                        DeduplicateIds, IgnorePattern, LimitOutput,
-                                        OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+        SaveAutoGrades,
+    )
 
     # nbgrader runs `alembic` by name: find it beside this interpreter.
     bin_dir = str(Path(sys.executable).parent)

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _synthetic_class import TESTS, result  # noqa: E402
-
-from grader import course, disclosure, report, report_folder  # noqa: E402
-from grader.nbgrader.plugin import _test_line  # noqa: E402
+from _synthetic_class import TESTS, result
+from grader import course, disclosure, report, report_folder
+from grader.nbgrader.plugin import _test_line
 
 KST = dt.timezone(dt.timedelta(hours=9))
 DUE = dt.datetime(2027, 5, 25, 23, 59, tzinfo=KST)

@@ -14,13 +14,15 @@ import pytest
 from _feedback import passed_feedback_problems, reads_as_failure, student_texts
 from grader import assignments
 from grader.authoring import mutants
-from grader.checks import HintedFailure, SHAPE_MESSAGE, assert_close, assert_equal, student_raises
+from grader.authoring.spec import graded_functions
+from grader.checks import SHAPE_MESSAGE, HintedFailure, assert_close, assert_equal, student_raises
 from grader.divergence import hint_key
 from grader.errors import NOT_IMPLEMENTED, StudentCodeError
 from grader.grade import grade_trusted_source
-from grader.authoring.spec import graded_functions
-from grader.records import Result
-from grader.records import TestOutcome as Outcome  # not `Test*`: pytest would collect it
+from grader.records import (
+    Result,
+    TestOutcome as Outcome,  # not `Test*`: pytest would collect it
+)
 
 
 def _outcome(name, status, doc, message=""):

@@ -43,8 +43,8 @@ def test_embedded_solutions_record_matches_the_release_notebook(assignment):
 
 
 def test_embedded_solutions_record_lists_exactly_the_assignments():
-    from grader.authoring import embedded
     from grader.assignments import all_ids
+    from grader.authoring import embedded
 
     assert sorted(embedded.load_record()) == all_ids(), (
         "release/embedded_solutions.json is stale: run `python -m grader.authoring.build --all`")

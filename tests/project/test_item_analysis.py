@@ -14,10 +14,9 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _synthetic_class import TESTS, klass, result  # noqa: E402
-
-from grader.insight import analysis  # noqa: E402
-from grader.results import write_atomically  # noqa: E402
+from _synthetic_class import TESTS, klass, result
+from grader.insight import analysis
+from grader.results import write_atomically
 
 HOSTILE_ID = '<img src=x onerror="alert(1)">'
 HOSTILE_HINT = '<script>alert("hint")</script> 정밀도의 분모'

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _synthetic_class import result  # noqa: E402
-
-from grader import course, report_folder  # noqa: E402
-from grader.insight import lms  # noqa: E402
+from _synthetic_class import result
+from grader import course, report_folder
+from grader.insight import lms
 
 EXAMPLES = Path(__file__).with_name("lms_examples")
 TESTS = [("test_a", "cell_a", 60, 0, "힌트 a"), ("test_b", "cell_b", 25, 0, "힌트 b"),

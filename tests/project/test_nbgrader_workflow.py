@@ -35,8 +35,8 @@ import pytest
 from grader import assignments, course, fingerprint
 from grader.authoring import embedded, release_gate
 from grader.authoring.build import build_notebook
-from grader.results import RESULTS_DIR
 from grader.authoring.samples import submissions_for
+from grader.results import RESULTS_DIR
 
 # One worker builds the courses once for every test here (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("nbgrader_workflow")
@@ -361,9 +361,9 @@ def test_timestamps_are_read_as_nbgrader_reads_them():
 
 def test_the_lms_collector_reads_local_time_where_dateutil_sees_an_offset():
     from nbgrader.utils import parse_utc
+    from traitlets.config import Config
 
     from grader.nbgrader.plugin import LmsFileNames, configure
-    from traitlets.config import Config
 
     config = Config()
     configure(config)

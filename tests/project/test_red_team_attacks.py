@@ -17,8 +17,8 @@ import nbformat
 import pytest
 
 from grader import assignments, report
-from grader.authoring import mutants
 from grader.assignments import ROOT
+from grader.authoring import mutants
 from grader.authoring.build import build_notebook
 from grader.grade import grade_notebook, grade_trusted_source
 from grader.sandbox import Limits, bubblewrap_works, pids_cgroup_works

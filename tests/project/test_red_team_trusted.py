@@ -25,15 +25,14 @@ import nbformat
 import pytest
 
 from grader import assignments, budget, forkserver, grade, report, sandbox
-from grader.authoring import budget as authoring_budget
 from grader.assignments import ROOT
+from grader.authoring import budget as authoring_budget
 from grader.authoring.build import build_notebook
 from grader.errors import BudgetExceeded, CallTimeout, StudentSideError
 from grader.proxy import Student
+from grader.records import Result, TestOutcome as Outcome
 from grader.sandbox import Limits, bubblewrap_works
-from grader.records import Result
 from grader.session import WorkerSession
-from grader.records import TestOutcome as Outcome
 
 FAST = Limits(load_seconds=20, call_seconds=5)
 MODES = ["warm", "cold", "process"]
@@ -102,7 +101,7 @@ def test_a_returned_objects_class_name_is_never_quoted_to_the_student(mode):
         assert "make(…).boom" in failed.value.student_message
         assert "ZeroDivisionError" in failed.value.student_message
         with pytest.raises(StudentSideError) as missing:
-            made.no_such_method
+            _ = made.no_such_method
         with pytest.raises(CallTimeout) as hung:
             student.make("LEAK [0, 1, 1, 0]").hang()
         for exc in (failed.value, missing.value, hung.value):

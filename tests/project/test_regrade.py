@@ -14,8 +14,8 @@ import pytest
 from grader import assignments, fingerprint
 from grader.authoring import mutants
 from grader.authoring.build import build_notebook
-from grader.results import save, stale
 from grader.records import Result, TestOutcome
+from grader.results import save, stale
 
 AID = "12_evaluation"
 ROOT = assignments.ROOT

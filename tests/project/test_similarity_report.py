@@ -12,12 +12,11 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _class_of_40 as generated  # noqa: E402
-from _synthetic_class import result  # noqa: E402
-
-from grader import assignments, forbidden  # noqa: E402
-from grader.insight import similarity  # noqa: E402
-from grader.results import write_atomically  # noqa: E402
+import _class_of_40 as generated
+from _synthetic_class import result
+from grader import assignments, forbidden
+from grader.insight import similarity
+from grader.results import write_atomically
 
 AID = "12_evaluation"
 

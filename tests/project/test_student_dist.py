@@ -23,8 +23,8 @@ import pytest
 import yaml
 
 from grader import assignments, course
-from grader.authoring import embedded, release_gate, student_dist
 from grader.assignments import ROOT
+from grader.authoring import embedded, release_gate, student_dist
 
 COURSE_ID = course.load().id
 # Folders of this repository that students never receive, and names that only they hold.

@@ -15,12 +15,12 @@ import nbformat
 import pytest
 
 from grader import assignments, cli, discover
-from grader.results import file_stem, write_atomically
 from grader.authoring.build import build_notebook
 from grader.discover import DiscoveryError, escape_name, unescape_name
 from grader.errors import NotebookLoadError
 from grader.load import json_depth, load_submission, parse_notebook, read_notebook_bytes
 from grader.report import csv_cell
+from grader.results import file_stem, write_atomically
 
 AID = "12_evaluation"
 ROOT = assignments.ROOT

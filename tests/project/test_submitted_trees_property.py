@@ -15,15 +15,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from grader import assignments, cli, grade, report, selfcheck, suite
 from grader.discover import escape_name
 from grader.errors import NotebookLoadError
 from grader.load import load_submission
-from grader.report import csv_cell
 from grader.records import Result, TestOutcome
+from grader.report import csv_cell
 
 AID = "12_evaluation"
 LINKED_SCORE = 999  # the notebook every symlink points at: never graded

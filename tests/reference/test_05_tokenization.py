@@ -7,16 +7,13 @@ whose bytes already exist, so the merge lists legitimately differ. It is compare
 """
 from __future__ import annotations
 
-import random
 import unicodedata
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from grader.assignments import ROOT, load_module_from, load_solution
-
 
 bpe = load_solution("05_tokenization")
 

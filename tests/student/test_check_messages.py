@@ -3,8 +3,8 @@ import os
 import sys
 from pathlib import Path
 
-import nbformat
 import nbclient
+import nbformat
 
 from grader.authoring.build import CHECK_MESSAGES
 

@@ -19,7 +19,6 @@ PROJECT_TESTS = Path(__file__).resolve().parents[1] / "project"
 sys.path.insert(0, str(PROJECT_TESTS))
 import _class_of_40 as generated  # noqa: E402
 from _synthetic_class import klass, result  # noqa: E402
-
 from grader import assignments  # noqa: E402
 from grader.insight import analysis, similarity  # noqa: E402
 from grader.results import write_atomically  # noqa: E402
