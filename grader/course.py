@@ -205,6 +205,11 @@ def load(path: Path | None = None) -> Course:
     return _load(Path(path) if path is not None else current_path())
 
 
+def reread() -> None:
+    """The next `load` reads the course file again (after something wrote it)."""
+    _load.cache_clear()
+
+
 def for_directory(folder: Path) -> Course:
     """The course file of an nbgrader course directory: its own course.toml, else the default."""
     candidate = Path(folder) / "course.toml"

@@ -91,8 +91,9 @@ class NGramLM:
     def prob(self, word, context):
         """P(word | context) = (c(context, word) + k) / (c(context) + k·|V|).
 
-        context는 앞선 n-1개 토큰(리스트나 튜플)입니다. 어휘에 없는 단어(문맥 속 단어 포함)는
-        `<unk>`로 바꿉니다. k = 0이고 문맥을 학습에서 본 적이 없으면 1/|V|를 돌려줍니다.
+        context는 앞선 토큰들(리스트나 튜플)이고, 그 마지막 n-1개만 씁니다 (더 길면 앞부분은 보지 않고,
+        n = 1이면 문맥을 쓰지 않습니다). 어휘에 없는 단어(문맥 속 단어 포함)는 `<unk>`로 바꿉니다.
+        k = 0이고 문맥을 학습에서 본 적이 없으면 1/|V|를 돌려줍니다.
         """
         history = tuple(self._map(t) for t in context)[len(context) - (self.n - 1):]
         word = self._map(word)

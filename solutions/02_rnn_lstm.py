@@ -166,7 +166,7 @@ def sequence_cross_entropy(logits, targets):
 def clip_grad_norm(parameters, max_norm):
     """전체(global) 기울기 노름 클리핑 (torch.nn.utils.clip_grad_norm_과 같음).
 
-        total = √( Σ_p ‖p.grad‖² )      (grad가 None인 파라미터는 건너뜀)
+        total = √( Σ_p ‖p.grad‖² )      (grad가 None인 파라미터는 건너뜀; 모두 None이면 0)
         total > max_norm 이면 모든 grad에 max_norm / (total + 1e-6)을 곱합니다 (제자리에서).
 
     parameters는 model.parameters() 같은 한 번만 돌 수 있는 반복자일 수도 있습니다.

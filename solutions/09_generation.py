@@ -192,6 +192,7 @@ def forward_with_cache(model, ids, cache=None):
 def greedy_decode_cached(model, input_ids, max_new_tokens, eos_id=None):
     """KV 캐시로 하는 탐욕적 디코딩: 프롬프트를 한 번에 넣어 캐시를 채운 뒤, 매 단계 새 토큰 하나만
     forward_with_cache에 넣습니다. 결과는 greedy_decode(model, ...)와 **정확히** 같아야 합니다.
+    마지막 토큰을 붙인 뒤에는 forward_with_cache를 부르지 않습니다 (문장이 n_ctx를 꽉 채워도 되도록).
     반환: 프롬프트 + 생성 토큰의 list[int]."""
     tokens = [int(t) for t in input_ids]
     logits, cache = forward_with_cache(model, torch.tensor([tokens]), None)

@@ -104,7 +104,7 @@ class LoRALinear(nn.Module):
 
 
 def apply_lora(model, target_modules, r, alpha, dropout=0.0):
-    """이름이 `target_modules` 가운데 하나로 끝나는 모든 nn.Linear를 LoRALinear로 바꿉니다.
+    """이름이 `target_modules` 가운데 하나로 끝나는 모든 nn.Linear를 LoRALinear(그 층, r, alpha, dropout)로 바꿉니다.
 
     "끝난다" = 전체 이름(`blocks.0.attn.q_proj`)이 그 이름과 같거나 "." + 그 이름으로 끝남.
     중첩된 모듈까지 모두 찾고(named_modules), 바꾸기 전에 목록을 먼저 만들어 새로 생긴
@@ -148,7 +148,8 @@ class SoftPrompt(nn.Module):
     forward(input_embeds (B, T, d), attention_mask (B, T), labels (B, T) 또는 None)
       → (cat[P, input_embeds] (B, n+T, d), cat[1…1, mask] (B, n+T), cat[-100…-100, labels] (B, n+T)).
     가상 토큰도 어텐션이 봐야 하므로 마스크는 1로, 가상 토큰 위치에는 정답이 없으므로 레이블은 -100
-    (손실에서 빠짐)으로 늘립니다. labels가 None이면 None을 돌려줍니다.
+    (손실에서 빠짐)으로 늘립니다. labels가 None이면 None을 돌려줍니다. P는 input_embeds의 dtype으로 바꿔 붙입니다
+    (float16 입력이면 float16 임베딩).
     """
 
     def __init__(self, n_virtual, d_model):

@@ -37,7 +37,7 @@ def set_seed(seed):
 def stratified_split(labels, test_size, seed):
     """층화 분할 (stratified split): 클래스 비율을 지키며 인덱스를 학습용 / 평가용으로 나눕니다.
 
-    labels: 길이 N의 클래스 레이블, test_size: 비율 (0 < test_size < 1) 또는 개수 (int).
+    labels: 길이 N의 클래스 레이블, test_size: 비율 (0 < test_size < 1) 또는 개수 (int, 1 ≤ test_size < N).
     n_test = ceil(test_size · N) (비율일 때). 클래스 c (개수 N_c)의 평가용 몫은 이상값
     n_test · N_c / N의 내림이고, 남는 자리는 소수 부분이 큰 클래스부터 하나씩 채웁니다.
     각 클래스 안에서는 np.random.default_rng(seed)로 섞어 앞에서부터 고릅니다.
@@ -84,8 +84,8 @@ def tokenize_prompt_and_output(prompt_ids, output_ids, pad_id=0):
         input_ids[b, t] = full[t],  labels[b, t] = full[t + 1]     (t = 0 .. L_b - 2)
         response_mask[b, t] = 1  ⇔  labels[b, t]가 응답 토큰  ⇔  t ≥ P - 1
     (레이블은 한 칸 밀려 있으므로 프롬프트의 마지막 위치 P - 1이 응답의 첫 토큰을 예측합니다.)
-    패딩(오른쪽, pad_id)은 response_mask가 0입니다. 마스크는 값이 아니라 위치로 정합니다(응답 안에
-    pad_id와 같은 토큰이 있어도 그 자리는 1).
+    오른쪽 패딩 자리(labels에서는 t ≥ L_b - 1)는 pad_id로 채우고, 그 자리의 response_mask는 0입니다.
+    마스크는 값이 아니라 위치로 정합니다(응답 안에 pad_id와 같은 토큰이 있어도 그 자리는 1).
     반환값: dict {"input_ids", "labels", "response_mask"} — 모양 (B, max_b L_b - 1), torch.long.
     prompt_ids, output_ids는 바꾸지 않습니다.
     """
@@ -152,7 +152,7 @@ def pool_last_token(hidden, attention_mask):
 # ----------------------------------------------------------------------------- schedule, stopping
 
 def warmup_cosine(step, warmup_steps, total_steps, max_lr, min_lr=0.0):
-    """워밍업 + 코사인 학습률 스케줄 (step은 0부터).
+    """워밍업 + 코사인 학습률 스케줄 (step은 0부터, 0 ≤ warmup_steps < total_steps).
 
     step < warmup_steps:                lr = max_lr · step / warmup_steps
     warmup_steps ≤ step ≤ total_steps:  p = (step - warmup_steps) / (total_steps - warmup_steps)
@@ -235,7 +235,11 @@ def save_checkpoint(path, model, optimizer, scheduler, step):
 
 
 def load_checkpoint(path, model, optimizer, scheduler):
-    """save_checkpoint가 저장한 상태를 제자리에 되돌리고 저장된 step을 돌려줍니다 (scheduler는 None일 수 있음)."""
+    """save_checkpoint가 저장한 상태를 제자리에 되돌리고 저장된 step을 돌려줍니다 (scheduler는 None일 수 있음).
+
+    torch.load(path, weights_only=True)로 읽습니다: 텐서·숫자·문자열·리스트·튜플·dict가 아닌 파이썬 객체가 든 파일은
+    읽지 않고 오류(pickle.UnpicklingError)를 냅니다.
+    """
     checkpoint = torch.load(path, weights_only=True)
     model.load_state_dict(checkpoint["model"])
     optimizer.load_state_dict(checkpoint["optimizer"])

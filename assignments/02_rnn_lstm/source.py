@@ -403,7 +403,7 @@ print("sequence_cross_entropy: 통과")
 # \text{total} > \text{max\_norm} \;\Rightarrow\; \nabla_p \leftarrow \nabla_p \cdot \frac{\text{max\_norm}}{\text{total} + 10^{-6}}$$
 #
 # - 파라미터마다 따로 자르면 기울기의 **방향**이 바뀝니다. 전체 노름 하나로 모두에 같은 배율을 곱하세요.
-# - 얼린 파라미터처럼 `grad`가 `None`인 것은 건너뛰고 그대로 둡니다.
+# - 얼린 파라미터처럼 `grad`가 `None`인 것은 건너뛰고 그대로 둡니다. 기울기가 하나도 없으면 전체 노름은 0입니다.
 # - `parameters`는 `model.parameters()`처럼 **한 번만 돌 수 있는 반복자**일 수 있습니다. 먼저 리스트로 모으세요.
 # - 기울기는 제자리에서(`g.mul_(...)`) 바꾸고, 클리핑하기 **전**의 전체 노름을 float로 돌려줍니다.
 #

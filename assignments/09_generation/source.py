@@ -413,7 +413,9 @@ plt.show()
 #   (`torch.ones(t, P + t).tril(diagonal=P)`).
 #
 # `greedy_decode_cached`는 프롬프트로 캐시를 한 번 채운 뒤 매 단계 새 토큰 하나만 넣습니다. 결과는
-# `greedy_decode`와 **정확히** 같아야 합니다.
+# `greedy_decode`와 **정확히** 같아야 합니다. 마지막 토큰을 붙인 뒤에는 모델을 다시 부르지 않습니다: 그 로짓은 쓰이지
+# 않고, 문장이 모델의 최대 길이(`n_ctx`)를 꽉 채우면 위치가 위치 임베딩의 범위를 벗어납니다(`greedy_decode`가 되는
+# 길이라면 `greedy_decode_cached`도 되어야 합니다).
 
 # %% solution=["forward_with_cache", "greedy_decode_cached"]
 

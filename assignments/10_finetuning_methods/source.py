@@ -184,9 +184,9 @@ print("LoRALinear: 통과")
 
 # %% [markdown]
 # ### 모델에 LoRA 붙이기
-# `apply_lora(model, target_modules, r, alpha)`는 **이름**으로 층을 고릅니다(PEFT의 `target_modules`와 같은 방식).
-# 전체 이름이 대상 이름과 같거나 `"." + 대상 이름`으로 끝나는 모든 `nn.Linear`를 `LoRALinear`로 바꾸고, 나머지 파라미터는
-# 모두 얼립니다. 과정의 GPT에서 `["q_proj", "v_proj"]`는 네 블록의 `blocks.i.attn.q_proj`, `blocks.i.attn.v_proj` 여덟 개입니다.
+# `apply_lora(model, target_modules, r, alpha, dropout=0.0)`는 **이름**으로 층을 고릅니다(PEFT의 `target_modules`와 같은
+# 방식). 전체 이름이 대상 이름과 같거나 `"." + 대상 이름`으로 끝나는 모든 `nn.Linear`를 `LoRALinear(그 층, r, alpha, dropout)`로
+# 바꾸고, 나머지 파라미터는 모두 얼립니다. 과정의 GPT에서 `["q_proj", "v_proj"]`는 네 블록의 `blocks.i.attn.q_proj`, `blocks.i.attn.v_proj` 여덟 개입니다.
 # 이름은 점(`.`)으로 나뉜 마지막 부분이 통째로 같아야 합니다: `"v_proj"`는 `attn.v_proj`에는 맞지만 `attn.kv_proj`나
 # `v_proj_head`에는 맞지 않고, 이름이 맞아도 `nn.Linear`가 아닌 층(예: `nn.LayerNorm`)은 감싸지 않습니다.
 #
@@ -251,6 +251,8 @@ print("BottleneckAdapter: 통과")
 #   (`cross_entropy`가 -100을 건너뜁니다). 늘리지 않으면 모양이 어긋나거나, 레이블이 $n$칸 밀려 엉뚱한 토큰을 배웁니다.
 #
 # 학습되는 것은 $P$뿐이므로(분류라면 헤드도) 프롬프트를 `detach()`하거나 `requires_grad=False`로 만들면 안 됩니다.
+# $P$는 `input_embeds`와 같은 dtype으로 바꿔 붙입니다(LoRA의 $A$, $B$처럼: float16·bfloat16 모델의 입력 앞에 float32 프롬프트를
+# 붙이면 이어 붙인 임베딩 전체가 float32가 되어 모델의 층과 dtype이 어긋납니다).
 # $P$를 무작위가 아니라 **글의 임베딩**으로 시작하면 더 빨리 배웁니다(`init_from_text`, PEFT의 TEXT 초기화):
 # 글의 토큰이 $n$개보다 적으면 처음부터 되풀이하고(3개, $n = 7$ → a b c a b c a), 많으면 앞의 $n$개만 씁니다.
 #

@@ -108,7 +108,7 @@ print("set_seed: 통과")
 # 그냥 섞어서 자르면 작은 클래스가 평가용에 너무 적게(또는 많이) 들어갈 수 있습니다. **층화 분할**은 클래스마다
 # 따로 나눠, 평가용에서도 클래스 비율이 전체와 같게 합니다.
 #
-# - 평가용 개수 $n_{test} = \lceil \text{test\_size} \cdot N \rceil$ (`test_size`가 비율일 때; 정수이면 그 개수).
+# - 평가용 개수 $n_{test} = \lceil \text{test\_size} \cdot N \rceil$ (`test_size`가 비율일 때; 정수이면 그 개수, $1 \le$ `test_size` $< N$).
 # - 클래스 $c$의 몫은 이상값 $n_{test} \cdot N_c / N$의 내림. 모자란 자리는 소수 부분이 큰 클래스부터 하나씩 채웁니다.
 #   그러면 각 클래스의 개수가 이상값에서 1보다 적게 벗어납니다.
 # - 클래스 안에서는 `np.random.default_rng(seed)`로 섞어 앞에서부터 고릅니다. 전역 난수를 쓰지 않으므로 같은

@@ -86,7 +86,7 @@ def write_budgets(budgets: dict[str, int], path=None) -> None:
             text = text.rstrip("\n") + (f"\n\n[assignments.{assignment_id}]\n"
                                         f"budget_seconds = {budgets[assignment_id]}\n")
     path.write_text(text, encoding="utf-8")
-    course._load.cache_clear()  # the next load reads the new budgets
+    course.reread()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -124,3 +124,61 @@ SAMPLES = {
     'buggy-unshifted-targets-and-labels': ['rnn-lstm-7-target-not-shifted', 'bert-gpt-1-labels-everywhere'],
     'buggy-counting': ['intro-x-characters-with-spaces', 'intro-x-params-state-dict'],
 }
+
+# Correct solutions written differently: each must keep full marks (tests/project/test_hidden_suites.py).
+ALTERNATIVES = {
+    # counting by hand: words from the split pieces, characters by joining them, bytes per character
+    'alt-counting-by-pieces': {
+        'count_tokens': '''
+def count_tokens(text):
+    pieces = text.split()
+    return {"words": len(pieces), "characters": len("".join(pieces)),
+            "bytes": sum(len(ch.encode("utf-8")) for ch in text)}
+''',
+    },
+    # windows found from the target side with a while loop, tuples of lists built by list()
+    'alt-pairs-while-loop-and-permutation-masking': {
+        'causal_lm_pairs': '''
+def causal_lm_pairs(tokens, block_size):
+    if type(block_size) is not int or block_size <= 0:
+        raise ValueError("block_size must be a positive int")
+    pairs, start = [], 0
+    while start + 1 < len(tokens):
+        end = min(start + block_size, len(tokens) - 1)
+        pairs.append((list(tokens[start:end]), list(tokens[start + 1:end + 1])))
+        start = end
+    return pairs
+''',
+        # a different draw of the same uniform law: the first n_mask places of a random permutation
+        'masked_lm_example': '''
+def masked_lm_example(tokens, n_mask, rng, mask_token="[MASK]"):
+    if type(n_mask) is not int or n_mask < 0 or n_mask > len(tokens):
+        raise ValueError("bad n_mask")
+    chosen = set(rng.permutation(len(tokens))[:n_mask].tolist())
+    inputs, labels = [], []
+    for i, token in enumerate(tokens):
+        inputs.append(mask_token if i in chosen else token)
+        labels.append(token if i in chosen else None)
+    return inputs, labels
+''',
+    },
+    # distinct tensors by identity, sizes by the product of the shape; the prompt by +=
+    'alt-params-by-identity-and-prompt-by-concatenation': {
+        'count_parameters': '''
+def count_parameters(model):
+    import math
+    unique = {id(p): p for p in model.parameters()}
+    return sum(math.prod(p.shape) for p in unique.values())
+''',
+        'build_prompt': '''
+def build_prompt(instruction, examples, query):
+    prompt = ""
+    if instruction != "":
+        prompt += instruction + "\\n\\n"
+    for example in examples:
+        x, y = example
+        prompt += "입력: " + str(x) + "\\n출력: " + str(y) + "\\n\\n"
+    return prompt + "입력: " + str(query) + "\\n출력:"
+''',
+    },
+}

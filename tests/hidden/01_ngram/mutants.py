@@ -112,3 +112,88 @@ MUTANTS = {
 SAMPLES = {
     'buggy-boundaries-and-ppl-sum': ['ngram-3-cross-sentence', 'ngram-4-ppl-sum'],
 }
+
+# Correct solutions written differently: each must keep full marks (tests/project/test_hidden_suites.py).
+ALTERNATIVES = {
+    # n-grams by zipping shifted copies; perplexity in bits (log2 paired with 2 **), the draw by the word itself
+    'alt-zip-counts-and-perplexity-in-bits': {
+        'count_ngrams': '''
+def count_ngrams(sentences, n):
+    counts = Counter()
+    for tokens in sentences:
+        padded = pad(tokens, n)
+        counts.update(zip(*(padded[i:] for i in range(n))))
+    return counts
+''',
+        'NGramLM': [
+            ('                total_log_prob += math.log(p)', '                total_log_prob += math.log2(p)'),
+            ('return math.exp(-total_log_prob / n_predicted)', 'return 2.0 ** (-total_log_prob / n_predicted)'),
+            ('word = self.vocab[rng.choice(len(self.vocab), p=probs / probs.sum())]',
+             'word = str(rng.choice(self.vocab, p=probs / probs.sum()))'),
+        ],
+    },
+    # nested dictionaries history -> Counter of next words, exact fractions turned into floats at the end,
+    # generation by inverting the cumulative distribution with one uniform draw per token
+    'alt-nested-dicts-and-fractions': {
+        'NGramLM': '''
+class NGramLM:
+    def __init__(self, n, k=0.0):
+        self.n = n
+        self.k = k
+
+    def _known(self, token):
+        return token if token in self.words or token == BOS else UNK
+
+    def fit(self, sentences):
+        self.words = {EOS, UNK}
+        self.table = {}
+        for tokens in sentences:
+            self.words.update(tokens)
+            padded = [BOS] * (self.n - 1) + list(tokens) + [EOS]
+            for i in range(self.n - 1, len(padded)):
+                history = tuple(padded[i - self.n + 1:i])
+                self.table.setdefault(history, Counter())[padded[i]] += 1
+        self.vocab = sorted(self.words)
+        return self
+
+    def prob(self, word, context):
+        context = list(context)
+        history = tuple(self._known(t) for t in context[len(context) - self.n + 1:]) if self.n > 1 else ()
+        from fractions import Fraction
+
+        after = self.table.get(history, Counter())
+        total = sum(after.values())
+        k = Fraction(self.k)
+        if total == 0 and k == 0:
+            return 1.0 / len(self.vocab)
+        return float((after[self._known(word)] + k) / (total + k * len(self.vocab)))
+
+    def perplexity(self, sentences):
+        nll, count = 0.0, 0
+        for tokens in sentences:
+            history = [BOS] * (self.n - 1)
+            for word in list(tokens) + [EOS]:
+                p = self.prob(word, history)
+                if p <= 0:
+                    return math.inf
+                nll -= math.log(p)
+                count += 1
+                if self.n > 1:
+                    history = history[1:] + [word]
+        return math.exp(nll / count)
+
+    def generate(self, rng, max_len=30):
+        history, out = [BOS] * (self.n - 1), []
+        for _ in range(max_len):
+            cumulative = np.cumsum([self.prob(w, history) for w in self.vocab])
+            index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+            word = self.vocab[min(index, len(self.vocab) - 1)]
+            if word == EOS:
+                break
+            out.append(word)
+            if self.n > 1:
+                history = history[1:] + [word]
+        return out
+''',
+    },
+}

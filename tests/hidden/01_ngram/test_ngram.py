@@ -95,7 +95,7 @@ LM = pytest.mark.cell("test_ngramlm")
 
 
 @LM
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_mle_hand_example(student):
     """k=0(MLE) 확률이 손으로 계산한 분수와 같아야 합니다: c(문맥, 단어) / c(문맥)."""
     lm = _fit(student, 2, 0.0, TOY)
@@ -108,7 +108,7 @@ def test_mle_hand_example(student):
 
 
 @LM
-@pytest.mark.points(7)
+@pytest.mark.points(5)
 def test_laplace_hand_example(student):
     """add-k 확률이 손으로 계산한 분수와 같아야 합니다 (V = 학습 단어 + `</s>` + `<unk>`)."""
     for k, sentences, cases in [
@@ -138,7 +138,7 @@ def test_ngram_probs_normalize(student, ref, n, k):
 
 
 @LM
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_unseen_context_is_uniform(student):
     """k=0이고 학습에서 본 적 없는 문맥이면 오류 없이 균등분포 1/V를 돌려줘야 합니다."""
     lm = _fit(student, 3, 0.0, TOY)
@@ -148,7 +148,7 @@ def test_unseen_context_is_uniform(student):
 
 
 @LM
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_oov_maps_to_unk(student):
     """어휘에 없는 단어(문맥 속 단어 포함)는 `<unk>`로 바꿔 계산해야 합니다."""
     lm = _fit(student, 2, 0.5, TOY)
@@ -165,7 +165,7 @@ DYADIC = [["가", "가", "가", "가", "나", "나", "다"]]   # unigram: 가 1/
 
 
 @LM
-@pytest.mark.points(7)
+@pytest.mark.points(5)
 def test_perplexity_dyadic(student):
     """확률 (1/2, 1/4, 1/8)을 받는 세 토큰의 퍼플렉서티는 정확히 4여야 합니다."""
     lm = _fit(student, 1, 0.0, DYADIC)
@@ -194,7 +194,7 @@ def test_perplexity_token_count(student, ref):
 
 
 @LM
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_perplexity_with_oov_is_finite(student, ref):
     """모르는 단어가 섞인 평가 문장도 add-k에서는 유한한 퍼플렉서티가 나와야 합니다."""
     held_out = [["오늘", "비", "가", "온다"], ["눈", "이", "좋다"]]
@@ -205,7 +205,7 @@ def test_perplexity_with_oov_is_finite(student, ref):
 
 
 @LM
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_perplexity_long_korean_text(student, ref):
     """음절 5,000개짜리 긴 문장에서도 퍼플렉서티가 유한하고 정확해야 합니다."""
     train, law = _korean_chars()
@@ -231,6 +231,11 @@ def test_generate_follows_the_only_path(student):
                       "(반환값에는 `<s>`/`</s>`를 넣지 않습니다).")
     got = lm.generate(np.random.default_rng(4), max_len=3)
     assert_equal(list(got), ["봄", "이", "오면"], hint="max_len개를 만들면 멈춰야 합니다.")
+    sentence = ["가을", "하늘", "은", "높고", "푸르다"]
+    got = _fit(student, 2, 0.0, [sentence]).generate(np.random.default_rng(5))
+    assert_equal(list(got), sentence,
+                 hint="bigram(n = 2)에서는 문맥이 바로 앞 토큰 하나입니다. 토큰을 뽑을 때마다 문맥을 한 칸 밀어 "
+                      "마지막 n-1개를 남기세요.")
 
 
 @LM
@@ -246,7 +251,7 @@ def test_generate_is_reproducible_with_rng(student):
 
 
 @LM
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_generate_frequencies(student):
     """뽑힌 토큰의 빈도와 문장 길이가 모델의 확률을 따라야 합니다 (시드 고정, 4σ 이상 여유)."""
     # unigram MLE: 가 0.6, 나 0.3, </s> 0.1 -> among tokens 가 = 2/3; mean length 9.
@@ -312,3 +317,65 @@ def test_generate_with_no_room(student):
     lm = _fit(student, 2, 0.5, TOY)
     assert_equal(list(lm.generate(np.random.default_rng(0), max_len=0)), [],
                  hint="토큰이 max_len개가 되면 멈춥니다: max_len = 0이면 빈 리스트입니다.")
+
+
+@LM
+@pytest.mark.points(2)
+def test_default_k_is_mle(student):
+    """k를 주지 않으면 평활화 없는 MLE(k = 0)인지 확인합니다."""
+    lm = student.NGramLM(2)
+    lm.fit(TOY)
+    assert_close(lm.prob("날씨", ["오늘"]), 2 / 3, atol=1e-12,
+                 hint="NGramLM(n)의 기본값은 k = 0(MLE)입니다: c(문맥, 단어) / c(문맥).")
+    assert_close(lm.prob("맑다", ["날씨"]), 0.0, atol=1e-12,
+                 hint="k = 0이면 학습에서 본 적 없는 n-gram의 확률은 0입니다.")
+
+
+@LM
+@pytest.mark.points(3)
+def test_unk_counted_when_the_corpus_has_it(student):
+    """학습 문장에 `<unk>`가 들어 있으면 모르는 단어(예측할 단어와 문맥 속 단어)가 그 `<unk>`의 개수로 계산되는지 확인합니다."""
+    corpus = TOY + [["오늘", "<unk>", "이", "좋다"]]              # V = 9: <unk> is a training token here
+    lm = _fit(student, 2, 0.0, corpus)
+    assert_close(lm.prob("비", ["오늘"]), 1 / 4, atol=1e-12,
+                 hint="어휘에 없는 단어는 `<unk>`로 바꾼 뒤 세야 합니다: 학습 문장에 `<unk>`가 있으면 그 개수가 쓰입니다.")
+    assert_close(lm.prob("이", ["눈"]), 1.0, atol=1e-12,
+                 hint="문맥 속의 모르는 단어도 `<unk>`로 바꾼 뒤 문맥 개수를 찾아야 합니다.")
+    assert_close(lm.prob("<unk>", ["오늘"]), 1 / 4, atol=1e-12, hint="`<unk>` 자체의 확률이 다릅니다.")
+
+
+@LM
+@pytest.mark.points(2)
+def test_longer_context_uses_its_last_tokens(student):
+    """n-1개보다 긴 문맥을 주면 마지막 n-1개만 보고, n = 1이면 문맥을 보지 않는지 확인합니다."""
+    trigram = _fit(student, 3, 0.5, TOY)
+    assert_close(trigram.prob("가", ["기분", "오늘", "날씨"]), 5 / 13, atol=1e-12,
+                 hint="문맥이 n-1개보다 길면 마지막 n-1개 토큰만 문맥으로 씁니다 (n-gram의 가정).")
+    bigram = _fit(student, 2, 0.0, TOY)
+    assert_close(bigram.prob("날씨", ("좋다", "<s>", "오늘")), 2 / 3, atol=1e-12,
+                 hint="문맥이 n-1개보다 길면 마지막 n-1개 토큰만 문맥으로 씁니다 (n-gram의 가정).")
+    unigram = _fit(student, 1, 0.0, TOY)
+    assert_close(unigram.prob("오늘", ["날씨", "가"]), 3 / 19, atol=1e-12,
+                 hint="n = 1(unigram)이면 문맥을 보지 않습니다: 확률은 c(단어) / 전체 토큰 수입니다.")
+
+
+@LM
+@pytest.mark.points(2)
+def test_certain_model_has_perplexity_one(student):
+    """모든 토큰을 확률 1로 맞히는 모델의 퍼플렉서티는 정확히 1인지 확인합니다."""
+    sentence = ["봄", "이", "오면", "꽃", "이", "핀다"]
+    lm = _fit(student, 3, 0.0, [sentence])
+    got = lm.perplexity([sentence])
+    expect(got is not None and math.isfinite(float(got)),
+           "확률이 1인 토큰만 있는데 퍼플렉서티가 유한하지 않습니다. 무한대는 확률이 0인 토큰이 있을 때뿐입니다.")
+    assert_close(got, 1.0, rtol=1e-12, hint="모든 확률이 1이면 로그확률의 평균이 0이므로 퍼플렉서티는 exp(0) = 1입니다.")
+
+
+@LM
+@pytest.mark.points(2)
+def test_generate_stops_at_the_default_max_len(student):
+    """max_len을 주지 않으면 `</s>`가 거의 나오지 않는 모델에서 기본값 30개에서 멈추는지 확인합니다."""
+    # unigram MLE with P(</s>) = 1/20001: the chance of stopping before 30 tokens is below 0.15 %.
+    lm = _fit(student, 1, 0.0, [["가"] * 20000])
+    got = lm.generate(np.random.default_rng(6))
+    assert_equal(len(got), 30, hint="max_len의 기본값은 30입니다: 토큰이 30개가 되면 멈춥니다.")

@@ -73,12 +73,15 @@ def test_batchify_keeps_neighbours_in_one_stream(student):
 @pytest.mark.cell("test_batchify")
 @pytest.mark.points(2)
 def test_batchify_from_a_tensor_and_one_stream(student):
-    """1차원 텐서를 받아도 같고, batch_size = 1이면 흐름 하나에 모든 토큰이 들어가는지 확인합니다."""
+    """1차원 텐서(int32 포함)를 받아도 같은 LongTensor이고, batch_size = 1이면 흐름 하나에 모든 토큰이 들어가는지 확인합니다."""
     ids = torch.tensor([5, 3, 5, 0, 2, 2, 7])
     assert_close(_tensor(student.batchify(ids, 1), "batchify"), ids[None], atol=0,
                  hint="batch_size = 1이면 (1, len(ids)) 모양에 모든 토큰이 순서대로 들어가야 합니다.")
     assert_close(_tensor(student.batchify(ids, 3), "batchify"), ids[:6].reshape(3, 2), atol=0,
                  hint="텐서로 받은 ids도 리스트와 똑같이 나눠야 합니다.")
+    got = _tensor(student.batchify(ids.to(torch.int32), 2), "batchify")
+    expect(got.dtype == torch.long,
+           "int32 텐서를 받아도 결과는 LongTensor(torch.long)여야 합니다 (F.cross_entropy의 정답은 long이어야 합니다).")
 
 
 # ---------------------------------------------------------------- tbptt_batches
@@ -179,7 +182,7 @@ def _check_grads(got, want, hint):
 
 
 @pytest.mark.cell("test_clip_grad_norm")
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_gradient_clipping(student, rng):
     """파라미터 6개(하나는 grad가 None)의 전체 노름과 클리핑한 기울기가 clip_grad_norm_과 같은지 확인합니다."""
     values, grads = _grad_case(rng)
@@ -207,7 +210,7 @@ def test_clipping_leaves_small_gradients_alone(student, rng):
 
 
 @pytest.mark.cell("test_clip_grad_norm")
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_clipping_reads_the_parameters_once(student, rng):
     """한 번만 돌 수 있는 반복자(model.parameters() 같은)를 받아도 노름을 재고 클리핑하는지 확인합니다."""
     values, grads = _grad_case(rng)
@@ -216,6 +219,36 @@ def test_clipping_reads_the_parameters_once(student, rng):
     assert_close(float(total), want_total, rtol=1e-5, hint="돌려준 전체 노름이 다릅니다.")
     _check_grads(args[0].grads(), want_grads,
                  "model.parameters() 같은 반복자는 한 번만 돌 수 있습니다. 처음에 리스트로 모아 두고 쓰세요.")
+
+
+@pytest.mark.cell("test_clip_grad_norm")
+@pytest.mark.points(2)
+def test_clipping_tiny_gradients_keeps_the_epsilon(student, rng):
+    """전체 노름이 10⁻⁵ 정도로 작을 때도 배율 max_norm / (total + 1e-6)이 clip_grad_norm_과 같은지 확인합니다."""
+    values, grads = _grad_case(rng)
+    grads = [None if g is None else g * 1e-6 for g in grads]
+    total, args, _ = student.call_with_args("clip_grad_norm", GradParams(values, grads), 5e-6)
+    want_total, want_grads = _torch_clip(values, grads, 5e-6)
+    assert_close(float(total), want_total, rtol=1e-5, hint="돌려준 전체 노름(클리핑 전)이 다릅니다.")
+    got = args[0].grads()
+    expect(len(got) == len(want_grads), "파라미터 수만큼 기울기가 있어야 합니다.")
+    for g, w in zip(got, want_grads):
+        expect((g is None) == (w is None), "grad가 None인 (얼린) 파라미터는 None으로 남아야 합니다.")
+        if w is not None:
+            assert_close(g, w, rtol=1e-4, atol=0.0,
+                         hint="노름이 작을 때 클리핑한 기울기가 다릅니다. 배율은 정확히 max_norm / (total + 1e-6)입니다.")
+
+
+@pytest.mark.cell("test_clip_grad_norm")
+@pytest.mark.points(1)
+def test_clipping_without_any_gradient(student, rng):
+    """기울기가 하나도 없으면(모두 None, 첫 backward 전처럼) 전체 노름 0을 돌려주고 아무것도 바꾸지 않는지 확인합니다."""
+    values, _ = _grad_case(rng)
+    total, args, _ = student.call_with_args("clip_grad_norm", GradParams(values, [None] * len(values)), 1.0)
+    expect(np.ndim(total) == 0, "clip_grad_norm은 전체 노름을 숫자 하나로 돌려줘야 합니다.")
+    assert_close(float(total), 0.0, atol=0.0,
+                 hint="기울기가 없으면 전체 노름은 빈 합의 제곱근, 0입니다 (torch.nn.utils.clip_grad_norm_도 0).")
+    expect(all(g is None for g in args[0].grads()), "grad가 None인 파라미터는 None으로 남아야 합니다.")
 
 
 # ---------------------------------------------------------------- train_tbptt

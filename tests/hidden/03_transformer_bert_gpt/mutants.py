@@ -172,3 +172,75 @@ SAMPLES = {
     'buggy-specials-and-padding-loss': ['bert-gpt-3-specials-eligible', 'bert-gpt-8-padding-in-loss'],
     'buggy-cross-attention-mask': ['bert-gpt-x-cross-mask-first-example', 'bert-gpt-x-cross-mask-causal'],
 }
+
+# Correct solutions written differently: each must keep full marks (tests/project/test_hidden_suites.py).
+ALTERNATIVES = {
+    # masks by comparing position grids, the padding rows repeated instead of expanded
+    'alt-masks-by-comparison': {
+        'causal_mask': '''
+def causal_mask(t):
+    positions = torch.arange(t)
+    return positions[None, :] <= positions[:, None]
+''',
+        'padding_mask': '''
+def padding_mask(lengths, t):
+    return torch.stack([torch.arange(t) < int(n) for n in lengths])
+''',
+        'attention_mask': '''
+def attention_mask(lengths, t, causal=False):
+    mask = padding_mask(lengths, t).unsqueeze(1).repeat(1, t, 1)
+    if causal:
+        mask = mask & causal_mask(t).unsqueeze(0)
+    return mask
+''',
+        'encoder_decoder_masks': '''
+def encoder_decoder_masks(source_lengths, target_lengths, t_source, t_target):
+    return {"encoder": attention_mask(source_lengths, t_source),
+            "decoder": attention_mask(target_lengths, t_target, causal=True),
+            "cross": padding_mask(source_lengths, t_source).unsqueeze(1).repeat(1, t_target, 1)}
+''',
+    },
+    # one uniform draw per position for the 80/10/10 split (a different draw of the same law),
+    # labels by torch.where, the loss by log_softmax and a mean over the kept positions
+    'alt-uniform-draws-and-manual-loss': {
+        'mask_tokens': '''
+def mask_tokens(input_ids, mask_token_id, vocab_size, special_ids, generator, mlm_probability=0.15):
+    special = torch.zeros_like(input_ids, dtype=torch.bool)
+    for token in special_ids:
+        special |= input_ids == token
+    selected = (torch.rand(input_ids.shape, generator=generator) < mlm_probability) & ~special
+    labels = torch.where(selected, input_ids, torch.full_like(input_ids, -100))
+    split = torch.rand(input_ids.shape, generator=generator)
+    random_ids = torch.randint(0, vocab_size, input_ids.shape, generator=generator)
+    inputs = torch.where(selected & (split < 0.8), torch.full_like(input_ids, mask_token_id), input_ids)
+    inputs = torch.where(selected & (split >= 0.8) & (split < 0.9), random_ids, inputs)
+    return inputs, labels
+''',
+        'shift_for_causal_lm': '''
+def shift_for_causal_lm(input_ids, pad_id):
+    targets = input_ids[:, 1:]
+    return input_ids[:, :-1].clone(), torch.where(targets == pad_id, torch.full_like(targets, -100), targets)
+''',
+        'lm_loss': '''
+def lm_loss(logits, labels):
+    keep = labels != -100
+    log_probs = torch.log_softmax(logits, dim=-1)
+    picked = log_probs.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return -picked[keep].mean()
+''',
+    },
+    # cross-attention with einsum and torch.where
+    'alt-einsum-cross-attention': {
+        'cross_attention': '''
+def cross_attention(decoder_states, encoder_states, W_q, W_k, W_v, source_mask=None):
+    q = torch.einsum("btd,kd->btk", decoder_states, W_q)
+    k = torch.einsum("bsd,kd->bsk", encoder_states, W_k)
+    v = torch.einsum("bsd,vd->bsv", encoder_states, W_v)
+    scores = torch.einsum("btk,bsk->bts", q, k) / W_q.shape[0] ** 0.5
+    if source_mask is not None:
+        scores = torch.where(source_mask.unsqueeze(1), scores, torch.tensor(float("-inf"), dtype=scores.dtype))
+    weights = scores.softmax(dim=-1)
+    return torch.einsum("bts,bsv->btv", weights, v), weights
+''',
+    },
+}

@@ -83,13 +83,16 @@ def _attention_matches(got, lengths, t, causal):
 @pytest.mark.cell("test_attention_mask")
 @pytest.mark.points(5)
 def test_bidirectional_sees_future(student):
-    """BERT(causal=False): 각 위치는 패딩이 아닌 모든 위치(미래 포함)를 볼 수 있어야 합니다."""
+    """BERT(causal=False, 기본값): 각 위치는 패딩이 아닌 모든 위치(미래 포함)를 볼 수 있어야 합니다."""
     lengths = [5, 3, 7]
     got = _bools(student.attention_mask(lengths, 7, causal=False), (3, 7, 7), "attention_mask")
     expect(bool(got[0, 0, 4]),
            "양방향(BERT) 마스크인데 첫 위치가 뒤쪽 토큰을 보지 못합니다. causal=False면 미래를 가리지 마세요.")
     expect(_attention_matches(got, lengths, 7, False),
            "양방향 마스크 값이 다릅니다. 패딩인 key만 가려야 합니다 (모양은 (B, t, t)).")
+    default = _bools(student.attention_mask(lengths, 7), (3, 7, 7), "attention_mask")
+    expect(np.array_equal(default, got),
+           "causal을 주지 않으면 기본값 causal=False, 곧 양방향(BERT) 마스크입니다.")
 
 
 @pytest.mark.cell("test_attention_mask")

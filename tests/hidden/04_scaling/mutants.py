@@ -138,3 +138,62 @@ SAMPLES = {
     'buggy-linear-fit-last-line': ['scaling-1-fit-semilog', 'scaling-5-last-line'],
     'buggy-isoflop-lowest-point': ['scaling-x-isoflop-lowest-point', 'scaling-3-forgot-six'],
 }
+
+# Correct solutions written differently: each must keep full marks (tests/project/test_hidden_suites.py).
+ALTERNATIVES = {
+    # the count term by term, the least-squares line by its closed form, the square root as a power
+    'alt-term-by-term-and-closed-form-fit': {
+        'gpt_params': '''
+def gpt_params(n_layer, d_model, vocab_size, n_ctx):
+    d = d_model
+    layer_norms = 2 * (d + d)
+    attention = (d * 3 * d + 3 * d) + (d * d + d)
+    mlp = (d * 4 * d + 4 * d) + (4 * d * d + d)
+    return n_layer * (layer_norms + attention + mlp) + vocab_size * d + n_ctx * d + 2 * d
+''',
+        'fit_power_law': '''
+def fit_power_law(x, y):
+    if len(x) != len(y) or len(x) < 2:
+        raise ValueError("need two or more (x, y) pairs")
+    if min(x) <= 0 or min(y) <= 0:
+        raise ValueError("a power law needs positive values")
+    lx = np.log(np.array([float(v) for v in x]))
+    ly = np.log(np.array([float(v) for v in y]))
+    b = np.sum((lx - lx.mean()) * (ly - ly.mean())) / np.sum((lx - lx.mean()) ** 2)
+    return float(np.exp(ly.mean() - b * lx.mean())), float(b)
+''',
+        'chinchilla_optimal': '''
+def chinchilla_optimal(compute):
+    n = (compute / 120) ** 0.5
+    return (n, 20 * n)
+''',
+    },
+    # the prompt in a loop, the answer by splitlines, the vertex from numpy's Polynomial class
+    'alt-loops-and-polynomial-class': {
+        'few_shot_prompt': '''
+def few_shot_prompt(examples, query, k):
+    prompt = ""
+    for question, answer in list(examples)[:max(k, 0)]:
+        prompt += "Q: " + question + "\\nA: " + answer + "\\n\\n"
+    return prompt + "Q: " + query + "\\nA:"
+''',
+        'parse_answer': '''
+def parse_answer(completion):
+    lines = completion.splitlines()
+    answer = lines[0].strip() if lines else ""
+    return answer if answer else None
+''',
+        'isoflop_minimum': '''
+def isoflop_minimum(n_params, losses):
+    n_params, losses = list(n_params), list(losses)
+    if len(n_params) != len(losses) or len(n_params) < 3:
+        raise ValueError("need three or more (N, loss) pairs")
+    x = np.log(np.array(n_params, dtype=np.float64))
+    c0, c1, c2 = np.polynomial.Polynomial.fit(x, np.array(losses, dtype=np.float64), 2).convert().coef
+    if not c2 > 0:
+        raise ValueError("the fitted parabola has no minimum")
+    vertex = -c1 / (2 * c2)
+    return float(np.exp(vertex)), float(c0 + c1 * vertex + c2 * vertex ** 2)
+''',
+    },
+}

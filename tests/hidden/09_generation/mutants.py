@@ -256,3 +256,153 @@ SAMPLES = {
     "bug-greedy-first-position": ["gen-01-greedy-first-position"],
     "bug-repetition-penalty-sign": ["gen-12-repetition-penalty-divides-negative-logits"],
 }
+
+# Correct solutions written differently (tests/project/test_hidden_suites.py: each keeps 100 points).
+ALTERNATIVES = {
+    # Hugging Face's way: top-p from an ascending sort (drop a token when it and everything less likely
+    # hold at most 1 - p), top-k from argsort, the repetition penalty by gather / scatter.
+    "alt-hugging-face-style-filters": {
+        "top_k_filter": '''
+def top_k_filter(logits, k):
+    k = min(k, logits.shape[-1])
+    order = torch.argsort(logits, dim=-1, descending=True)
+    keep = torch.zeros_like(logits, dtype=torch.bool).scatter(-1, order[..., :k], True)
+    return torch.where(keep, logits, torch.full_like(logits, float("-inf")))
+''',
+        "top_p_filter": '''
+def top_p_filter(logits, p):
+    sorted_logits, sorted_indices = torch.sort(logits, dim=-1)
+    tail = torch.softmax(sorted_logits, dim=-1).cumsum(dim=-1)
+    remove_sorted = tail <= 1 - p
+    remove_sorted[..., -1] = False
+    remove = remove_sorted.scatter(-1, sorted_indices, remove_sorted)
+    return logits.masked_fill(remove, float("-inf"))
+''',
+        "apply_repetition_penalty": '''
+def apply_repetition_penalty(logits, previous_ids, penalty):
+    if not penalty > 0:
+        raise ValueError("penalty > 0")
+    scores = logits.reshape(-1, logits.shape[-1])
+    ids = torch.as_tensor(previous_ids, dtype=torch.long).reshape(scores.shape[0], -1)
+    picked = torch.gather(scores, 1, ids)
+    picked = torch.where(picked < 0, picked * penalty, picked / penalty)
+    return scores.scatter(1, ids, picked).reshape(logits.shape)
+''',
+    },
+    # Inverse-CDF sampling with the given generator instead of torch.multinomial.
+    "alt-inverse-cdf-sampling": {
+        "sample_next": '''
+def sample_next(logits, generator, temperature=1.0, top_k=None, top_p=None):
+    if temperature < 0:
+        raise ValueError("temperature < 0")
+    if temperature == 0:
+        return logits.argmax(dim=-1)
+    z = apply_temperature(logits, temperature)
+    if top_k is not None:
+        z = top_k_filter(z, top_k)
+    if top_p is not None:
+        z = top_p_filter(z, top_p)
+    cdf = torch.softmax(z, dim=-1).cumsum(dim=-1).contiguous()
+    u = torch.rand(cdf.shape[:-1] + (1,), generator=generator, dtype=cdf.dtype) * cdf[..., -1:]
+    ids = torch.searchsorted(cdf, u, right=True).squeeze(-1)
+    return ids.clamp(max=logits.shape[-1] - 1)
+''',
+    },
+    # Greedy on a growing tensor, beam search by one topk over every beam's candidates, the KV cache
+    # with einsum, a comparison mask and [K, V] lists, cached greedy with a while loop, the penalty by loops.
+    "alt-tensor-greedy-topk-beam-einsum-cache": {
+        "greedy_decode": '''
+@torch.no_grad()
+def greedy_decode(model, input_ids, max_new_tokens, eos_id=None):
+    ids = torch.as_tensor(input_ids, dtype=torch.long).reshape(1, -1).clone()
+    for _ in range(max_new_tokens):
+        next_id = model(ids)[0, -1].argmax()
+        ids = torch.cat([ids, next_id.reshape(1, 1)], dim=1)
+        if eos_id is not None and int(next_id) == eos_id:
+            break
+    return ids[0].tolist()
+''',
+        "beam_search": '''
+@torch.no_grad()
+def beam_search(model, input_ids, beam_width, max_new_tokens, eos_id=None, length_penalty=1.0):
+    prompt = [int(t) for t in input_ids]
+    beams, scores = [prompt], torch.zeros(1, dtype=torch.float64)
+    finished, next_beams = [], beams
+    for _ in range(max_new_tokens):
+        rows = torch.stack([torch.log_softmax(model(torch.tensor([b]))[0, -1].double(), dim=-1)
+                            for b in beams])
+        vocab = rows.shape[1]
+        best = torch.topk((scores[:, None] + rows).reshape(-1), min(beam_width, rows.numel()))
+        next_beams, next_scores = [], []
+        for value, flat in zip(best.values.tolist(), best.indices.tolist()):
+            tokens = beams[flat // vocab] + [flat % vocab]
+            if tokens[-1] == eos_id:
+                finished.append((tokens, value))
+            else:
+                next_beams.append(tokens)
+                next_scores.append(value)
+        if not next_beams:
+            break
+        beams, scores = next_beams, torch.tensor(next_scores, dtype=torch.float64)
+
+    def normalized(candidate):
+        return candidate[1] / (len(candidate[0]) - len(prompt)) ** length_penalty
+
+    if next_beams:
+        finished += list(zip(beams, scores.tolist()))
+    best = max(finished, key=normalized)
+    return best[0], normalized(best)
+''',
+        "forward_with_cache": '''
+@torch.no_grad()
+def forward_with_cache(model, ids, cache=None):
+    past = cache[0][0].shape[-2] if cache else 0
+    batch, t = ids.shape
+    x = model.tok_emb(ids) + model.pos_emb(torch.arange(past, past + t))
+    allowed = torch.arange(past + t)[None, :] <= torch.arange(past, past + t)[:, None]
+    new_cache = []
+    for i, block in enumerate(model.blocks):
+        attn = block.attn
+        h = block.ln1(x)
+        q, k, v = (proj(h).reshape(batch, t, attn.n_heads, attn.d_head).permute(0, 2, 1, 3)
+                   for proj in (attn.q_proj, attn.k_proj, attn.v_proj))
+        if cache:
+            k = torch.cat((cache[i][0], k), dim=-2)
+            v = torch.cat((cache[i][1], v), dim=-2)
+        new_cache.append([k, v])
+        scores = torch.einsum("bhqd,bhkd->bhqk", q, k) / attn.d_head ** 0.5
+        weights = torch.softmax(scores.masked_fill(~allowed, float("-inf")), dim=-1)
+        out = torch.einsum("bhqk,bhkd->bhqd", weights, v).permute(0, 2, 1, 3).reshape(batch, t, -1)
+        x = x + attn.o_proj(out)
+        x = x + block.ff(block.ln2(x))
+    return model.head(model.ln_f(x)), new_cache
+''',
+        "greedy_decode_cached": '''
+@torch.no_grad()
+def greedy_decode_cached(model, input_ids, max_new_tokens, eos_id=None):
+    tokens = [int(t) for t in input_ids]
+    logits, cache = forward_with_cache(model, torch.tensor([tokens]))
+    generated = 0
+    while generated < max_new_tokens:
+        next_id = int(logits[0, -1].argmax())
+        tokens.append(next_id)
+        generated += 1
+        if next_id == eos_id or generated == max_new_tokens:
+            break
+        logits, cache = forward_with_cache(model, torch.tensor([[next_id]]), cache)
+    return tokens
+''',
+        "apply_repetition_penalty": '''
+def apply_repetition_penalty(logits, previous_ids, penalty):
+    if penalty <= 0:
+        raise ValueError("penalty > 0")
+    out = logits.clone()
+    rows = out.reshape(-1, out.shape[-1])
+    previous = torch.as_tensor(previous_ids).reshape(rows.shape[0], -1)
+    for row, ids in zip(rows, previous):
+        for i in set(int(t) for t in ids.tolist()):
+            row[i] = row[i] / penalty if row[i] > 0 else row[i] * penalty
+    return out
+''',
+    },
+}

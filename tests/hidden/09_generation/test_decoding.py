@@ -26,6 +26,15 @@ DETOUR_TABLE = [
     [0.19, 0.09, 0.45, 0.12, 0.13, 0.02],
     [0.34, 0.56, 0.09, 0.0, 0.0, 0.01],
 ]
+# From 1 the two likeliest tokens (2, 3) both end almost surely: width 2 finishes both beams at step 2,
+# long before max_new_tokens.
+EARLY_END_TABLE = [
+    [1.0, 0.0, 0.0, 0.0, 0.0],
+    [0.1, 0.0, 0.5, 0.4, 0.0],
+    [0.9, 0.0, 0.05, 0.0, 0.05],
+    [0.85, 0.0, 0.0, 0.1, 0.05],
+    [0.2, 0.2, 0.2, 0.2, 0.2],
+]
 # Position-sensitive walk (no ties): 4 → 2 → 5 → 1 → 3 → 6 → 0 (EOS), and 0 → 6.
 WALK_TABLE = [
     [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.7],
@@ -69,7 +78,7 @@ def _beam(student, *args, table=BEAM_TABLE, **kwargs):
 
 
 @pytest.mark.cell("test_beam_search")
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_beam_toy_markov(student, ref):
     """greedy와 빔 서치가 갈리는 확률표에서 가장 좋은 빔과 그 점수를 확인합니다."""
     want_tokens, want_score = ref.beam_search(MarkovLM(BEAM_TABLE), [1], 2, 3)
@@ -98,21 +107,21 @@ def test_beam_eos_and_length_penalty(student, ref):
 
 # ----------------------------------------------------------------------------- KV cache
 
-def _tiny_gpt(student, ref, rng):
+def _tiny_gpt(student, ref, rng, n_layers=2):
     """The reference MiniGPT with random weights, and the student's MiniGPT holding the same weights."""
-    model = ref.MiniGPT(11, 24, 12, 2, 3, 20)
+    model = ref.MiniGPT(11, 24, 12, n_layers, 3, 20)
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(torch.tensor(rng.standard_normal(tuple(p.shape)) * 0.5, dtype=torch.float32))
     model.eval()
-    handle = student.MiniGPT(11, 24, 12, 2, 3, 20)
+    handle = student.MiniGPT(11, 24, 12, n_layers, 3, 20)
     handle.load_state_dict(model.state_dict())
     handle.eval()
     return model, handle
 
 
 @pytest.mark.cell("test_kv_cache")
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_forward_with_cache_matches_full(student, ref, rng):
     """캐시로 나눠 계산한 로짓이 한 번에 계산한 로짓과 같은지 확인합니다."""
     model, handle = _tiny_gpt(student, ref, rng)
@@ -128,7 +137,7 @@ def test_forward_with_cache_matches_full(student, ref, rng):
 
 
 @pytest.mark.cell("test_kv_cache")
-@pytest.mark.points(3)
+@pytest.mark.points(1)
 def test_cached_greedy_equals_greedy(student, ref, rng):
     """KV 캐시로 만든 greedy 결과가 캐시 없는 greedy와 같은지 확인합니다."""
     model, handle = _tiny_gpt(student, ref, rng)
@@ -166,3 +175,40 @@ def test_beam_leaves_the_prompt_alone(student, ref):
     assert_equal(_tokens(got[0]), want_tokens, hint="빔 서치의 결과가 기대와 다릅니다.")
     tokens, _ = _beam(student, torch.tensor(prompt), 2, 4, eos_id=0)
     assert_equal(tokens, want_tokens, hint="프롬프트가 1차원 텐서여도 같은 결과를 돌려주세요.")
+
+
+@pytest.mark.cell("test_beam_search")
+@pytest.mark.points(1)
+def test_beam_ends_when_every_beam_has_ended(student, ref):
+    """살아 있는 빔이 모두 EOS로 끝나 max_new_tokens 전에 멈출 때도 (tokens, score)를 돌려주는지 확인합니다."""
+    want_tokens, want_score = ref.beam_search(MarkovLM(EARLY_END_TABLE), [1], 2, 8, eos_id=0)
+    tokens, score = _beam(student, [1], 2, 8, table=EARLY_END_TABLE, eos_id=0)
+    assert_equal(tokens, want_tokens,
+                 hint="살아 있는 빔이 없으면 반복을 멈추고, 완료된 빔 중 점수가 가장 큰 것을 고르세요.")
+    assert_close(score, want_score, atol=1e-5,
+                 hint="점수 = 생성 토큰 로그 확률의 합 / (생성 길이 ** length_penalty) 입니다 (EOS 포함, 프롬프트 제외).")
+
+
+@pytest.mark.cell("test_kv_cache")
+@pytest.mark.points(2)
+def test_cached_greedy_equals_greedy_on_several_models(student, ref, rng):
+    """무작위 가중치의 여러 MiniGPT(층 1~3개)와 프롬프트에서 KV 캐시 greedy가 캐시 없는 greedy와 같은지 확인합니다."""
+    for n_layers in (1, 3, 2, 2):
+        model, handle = _tiny_gpt(student, ref, rng, n_layers)
+        prompt = [int(t) for t in rng.integers(0, 11, int(rng.integers(2, 6)))]
+        want = ref.greedy_decode(model, prompt, 10)
+        assert_equal(_tokens(student.greedy_decode_cached(handle, prompt, 10)), want,
+                     hint="프롬프트로 캐시를 채운 뒤, 매 단계 새 토큰 하나와 그때까지의 캐시(직전 forward_with_cache가 "
+                          "돌려준 것)를 forward_with_cache에 넣으세요.")
+
+
+@pytest.mark.cell("test_kv_cache")
+@pytest.mark.points(1)
+def test_cached_greedy_fills_the_context(student, ref, rng):
+    """생성한 문장이 모델의 최대 길이(n_ctx)를 꽉 채울 때도 KV 캐시 greedy가 greedy와 같은지 확인합니다."""
+    model, handle = _tiny_gpt(student, ref, rng)
+    prompt = [int(t) for t in rng.integers(0, 11, 4)]
+    steps = model.n_ctx - len(prompt) + 1   # greedy_decode's last call sees exactly n_ctx tokens
+    want = ref.greedy_decode(model, prompt, steps)
+    assert_equal(_tokens(student.greedy_decode_cached(handle, prompt, steps)), want,
+                 hint="n_ctx를 꽉 채우는 길이에서도 greedy_decode와 같은 토큰열을 돌려줘야 합니다.")

@@ -26,7 +26,7 @@ def _distribution(ref, logits, **kwargs):
     return torch.softmax(z, dim=-1).numpy()
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_sampling_frequencies(student, ref):
     """뽑힌 토큰의 빈도가 softmax 확률을 따르는지 확인합니다."""
     logits = torch.tensor([1.5, -0.5, 0.7, 0.0, 2.0, -1.0])
@@ -46,7 +46,7 @@ def test_temperature_distribution(student, ref):
                      hint="온도는 확률이 아니라 로짓에 적용합니다: softmax(logits / T).")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_sampling_pipeline_order(student, ref):
     """온도·top-k·top-p를 함께 쓸 때 뽑은 빈도가 기대한 분포를 따르는지 확인합니다."""
     logits = torch.tensor([2.0, 1.5, 1.0, 0.5, 0.0, -1.0, -2.0])
@@ -105,3 +105,26 @@ def test_sample_next_rejects_negative_temperature(student):
     """temperature < 0이면 sample_next가 ValueError를 일으키는지 확인합니다."""
     with student_raises(ValueError, hint="temperature가 0보다 작으면 ValueError입니다 (0만 greedy로 처리)."):
         student.sample_next(torch.zeros(3, 4), TorchGenerator(0), temperature=-0.5)
+
+
+@pytest.mark.points(2)
+def test_sample_next_any_leading_shape(student, ref):
+    """로짓이 1차원 (V,)이면 0차원 텐서 하나를, (B, T, V)이면 모양 (B, T)의 토큰 id를 위치마다 그 분포에서 뽑는지 확인합니다 (temperature 0 포함)."""
+    first = torch.tensor([2.0, 0.0, -1.0, 1.0, -0.5])
+    second = torch.tensor([-1.0, 1.5, 0.5, -2.0, 1.0])
+    shape_hint = "sample_next는 모양 logits.shape[:-1]의 토큰 id를 돌려줍니다: (V,)이면 0차원, (B, T, V)이면 (B, T)."
+    for temperature in (1.0, 0):
+        one = torch.as_tensor(student.sample_next(first, TorchGenerator(1), temperature=temperature))
+        expect(tuple(one.shape) == () and 0 <= int(one) < 5, shape_hint)
+    expect(int(torch.as_tensor(student.sample_next(second, TorchGenerator(1), temperature=0))) == 1,
+           "temperature = 0이면 마지막 축(어휘 축)의 argmax를 돌려주세요.")
+    logits = torch.stack([first.repeat(N // 2, 1), second.repeat(N // 2, 1)])   # (2, N/2, V)
+    draws = torch.as_tensor(student.sample_next(logits, TorchGenerator(17)))
+    expect(tuple(draws.shape) == (2, N // 2), shape_hint)
+    for b, row in enumerate((first, second)):
+        got = np.bincount(np.asarray(draws[b]).astype(int), minlength=5)[:5] / (N // 2)
+        assert_close(got, _distribution(ref, row), atol=0.015,
+                     hint="softmax와 추출은 마지막 축(어휘 축)을 따라, 위치마다 그 위치의 분포에서 하나씩입니다.")
+    greedy = torch.as_tensor(student.sample_next(logits[:, :3], TorchGenerator(0), temperature=0))
+    assert_equal(greedy.tolist(), torch.argmax(logits[:, :3], dim=-1).tolist(),
+                 hint="temperature = 0이면 마지막 축(어휘 축)의 argmax를 돌려주세요.")

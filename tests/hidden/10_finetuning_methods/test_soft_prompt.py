@@ -15,7 +15,7 @@ small_models = load_module_from(Path(__file__).with_name("small_models.py"), "sm
 pytestmark = pytest.mark.cell("test_soft_prompt")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 def test_prompt_tuning_shapes_and_values(student, rng):
     """가상 토큰을 앞에 붙이고, 마스크는 1로, 레이블은 -100으로 n_virtual만큼 늘려야 합니다."""
     prompt = student.SoftPrompt(5, 6)
@@ -72,3 +72,19 @@ def test_prompt_init_from_text(student, rng):
                  hint="id가 n_virtual보다 많으면 앞의 n_virtual개만 써야 합니다.")
     assert_equal(student.count_trainable_parameters(short), 2 * 6,
                  hint="글로 초기화한 뒤에도 가상 토큰은 학습되는 파라미터여야 합니다.")
+
+
+@pytest.mark.points(1)
+def test_prompt_follows_the_input_dtype(student, rng):
+    """float16 입력 임베딩 앞에 붙인 가상 토큰도 float16으로 바뀌어, 이어 붙인 임베딩이 float16인지 확인합니다."""
+    prompt = student.SoftPrompt(3, 4)
+    weight = torch.as_tensor(prompt.embedding.weight.detach())
+    embeds = torch.as_tensor(rng.normal(0, 1, (2, 5, 4)), dtype=torch.float16)
+    out, mask, _ = prompt(embeds, torch.ones(2, 5, dtype=torch.long))
+    out = torch.as_tensor(out)
+    expect(out.dtype == torch.float16,
+           "가상 토큰을 input_embeds의 dtype으로 바꿔 붙이세요 (float16 입력이면 float16 임베딩).")
+    assert_close(out.float(), torch.cat([weight.half().expand(2, 3, 4), embeds], dim=1).float(), atol=0,
+                 hint="가상 토큰을 입력 임베딩 앞에 붙여야 합니다 (배치의 모든 예제에 같은 프롬프트).")
+    assert_equal(torch.as_tensor(mask).long().tolist(), [[1] * 8] * 2,
+                 hint="어텐션 마스크도 앞에 1을 n_virtual개 붙여 늘려야 합니다.")

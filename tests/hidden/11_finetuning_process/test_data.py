@@ -65,13 +65,14 @@ def test_split_is_deterministic_per_seed(student, rng):
 @pytest.mark.cell("test_collate")
 @pytest.mark.points(4)
 def test_collate_right_pads_with_mask(student, ref):
-    """collate는 가장 긴 길이에 맞춰 오른쪽에 pad_id를 채우고, 실제 토큰 자리만 마스크 1이어야 합니다."""
+    """collate는 가장 긴 길이에 맞춰 오른쪽에 pad_id를 채우고 실제 토큰 자리만 마스크 1인, 둘 다 torch.long인 텐서를 돌려줘야 합니다."""
     sequences = [[5, 3, 8], [7], [2, 9, 4, 1, 6], [3, 3]]
     got_ids, got_mask = student.collate(sequences, 10)
     want_ids, want_mask = ref.collate(sequences, 10)
     assert_close(torch.as_tensor(got_ids), want_ids, hint="input_ids: 오른쪽에 pad_id를 채웠는지, 길이가 가장 긴 문장과 같은지 확인하세요.")
     assert_close(torch.as_tensor(got_mask), want_mask, hint="attention_mask는 실제 토큰 1, 패딩 0입니다.")
-    expect(not torch.as_tensor(got_ids).dtype.is_floating_point, "input_ids는 정수 텐서여야 합니다 (임베딩의 인덱스).")
+    expect(torch.as_tensor(got_ids).dtype == torch.long and torch.as_tensor(got_mask).dtype == torch.long,
+           "input_ids와 attention_mask는 둘 다 torch.long 텐서로 돌려주세요.")
 
 
 # ----------------------------------------------------------------------------- SFT examples
@@ -85,9 +86,9 @@ def _sft(student, ref, prompts, outputs, pad_id):
 
 
 @pytest.mark.cell("test_tokenize_prompt_and_output")
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_tokenize_prompt_and_output(student, ref):
-    """프롬프트 + 응답을 한 칸 밀어 input_ids / labels를 만들고, 응답 토큰을 예측하는 자리만 마스크 1이어야 합니다."""
+    """프롬프트 + 응답을 한 칸 밀어 input_ids / labels를 만들고, 응답 토큰을 예측하는 자리만 마스크 1이어야 합니다 (셋 다 torch.long)."""
     prompts = [[11, 12, 13, 14], [21, 22], [31, 32, 33]]
     outputs = [[15, 16], [23, 24, 25, 26], [34]]
     got, want = _sft(student, ref, prompts, outputs, 0)
@@ -103,6 +104,8 @@ def test_tokenize_prompt_and_output(student, ref):
                  hint="labels = (프롬프트 + 응답)[1:] — 입력보다 한 칸 앞선 토큰입니다.")
     assert_close(torch.as_tensor(got["response_mask"]).long(), want["response_mask"],
                  hint="손실은 응답 토큰에서만 계산합니다: 프롬프트를 예측하는 자리와 패딩은 마스크 0이어야 합니다.")
+    expect(all(torch.as_tensor(got[key]).dtype == torch.long for key in ("input_ids", "labels", "response_mask")),
+           "input_ids, labels, response_mask는 모두 torch.long 텐서로 돌려주세요.")
 
 
 @pytest.mark.cell("test_tokenize_prompt_and_output")
@@ -119,7 +122,7 @@ def test_response_mask_after_the_shift(student, ref):
 @pytest.mark.cell("test_collate_lm")
 @pytest.mark.points(5)
 def test_collate_keeps_first_eos(student, ref):
-    """레이블에서 문장 끝의 첫 EOS는 남기고, 그 뒤의 패딩만 -100이어야 합니다 (모델이 멈추는 법을 배움)."""
+    """레이블에서 문장 끝의 첫 EOS는 남기고, 그 뒤의 패딩만 -100이어야 합니다 (모델이 멈추는 법을 배움; 세 텐서 모두 torch.long)."""
     sequences = [[4, 5, 6], [7, 8, 9, 2, 3], [1]]
     got = student.collate_lm(sequences, 0)
     want = ref.collate_lm(sequences, 0)
@@ -135,6 +138,8 @@ def test_collate_keeps_first_eos(student, ref):
                  hint="input_ids = (문장 + EOS 패딩)[:-1] 입니다.")
     assert_close(torch.as_tensor(got["attention_mask"]).long(), want["attention_mask"],
                  hint="attention_mask는 실제 토큰 자리만 1입니다.")
+    expect(all(torch.as_tensor(got[key]).dtype == torch.long for key in ("input_ids", "labels", "attention_mask")),
+           "input_ids, labels, attention_mask는 모두 torch.long 텐서로 돌려주세요.")
 
 
 # ----------------------------------------------------------------------------- masked_mean
@@ -248,3 +253,23 @@ def test_masked_mean_leaves_inputs_alone(student, rng):
     _, args, _ = student.call_with_args("masked_mean", x.clone(), mask.clone(), 1)
     assert_close(args[0], x, atol=0, hint="x를 제자리에서 0으로 채우거나 곱하지 말고 새 텐서로 계산하세요.")
     assert_close(torch.as_tensor(args[1]).long(), mask.long(), atol=0, hint="mask를 바꾸지 마세요.")
+
+
+@pytest.mark.cell("test_tokenize_prompt_and_output")
+@pytest.mark.points(1)
+def test_sft_padding_holds_pad_id(student):
+    """SFT 배치의 오른쪽 패딩 자리(labels는 t ≥ L_b - 1, input_ids는 t ≥ L_b)가 pad_id(주지 않으면 0)로 채워지는지 확인합니다."""
+    prompts, outputs = [[5, 6, 7], [8], [4, 2]], [[9, 3, 1], [7], [6]]
+    lengths = [len(p) + len(o) for p, o in zip(prompts, outputs)]
+    for pad_id in (None, 3):
+        got = (student.tokenize_prompt_and_output(prompts, outputs) if pad_id is None
+               else student.tokenize_prompt_and_output(prompts, outputs, pad_id))
+        expect(isinstance(got, dict) and {"input_ids", "labels"} <= set(got),
+               "tokenize_prompt_and_output는 input_ids, labels, response_mask 키의 dict를 돌려줘야 합니다.")
+        ids, labels = torch.as_tensor(got["input_ids"]), torch.as_tensor(got["labels"])
+        expect(tuple(labels.shape) == (3, max(lengths) - 1), "모양은 (B, 가장 긴 (프롬프트 + 응답) 길이 - 1)입니다.")
+        want = 0 if pad_id is None else pad_id
+        padding = [int(labels[b, t]) for b, n in enumerate(lengths) for t in range(n - 1, labels.shape[1])]
+        padding += [int(ids[b, t]) for b, n in enumerate(lengths) for t in range(n, ids.shape[1])]
+        expect(padding and all(value == want for value in padding),
+               "오른쪽 패딩 자리는 pad_id로 채웁니다 (pad_id를 주지 않으면 기본값 0).")
