@@ -1,7 +1,8 @@
 """The untrusted worker: runs the student's notebook cells, then answers the grader's calls.
 
-Started by `grader.sandbox` as `python -I -S -c <boot>` with a sys.path holding only this runtime
-copy, the site-packages and the submission's folder. It reads pickled requests from one pipe and
+Started through grader/launcher.py (`python -I -S -c <boot>`, then grader.worker.start) or forked
+by a fork server (grader.worker.forkserver), with a sys.path holding only this runtime copy, the
+site-packages and the submission's folder. It reads pickled requests from one pipe and
 writes plain-data responses (see `wire`) to another; fds 0-2 are /dev/null and a log file, so
 nothing the student prints can be mistaken for a response.
 """

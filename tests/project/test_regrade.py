@@ -1,6 +1,7 @@
 """A stored result is graded again when what graded it changed, and the report names every score
 that moved (old -> new); the nbgrader path records the same fingerprint."""
 import csv
+import io
 import json
 import os
 import shutil
@@ -161,3 +162,20 @@ def test_the_nbgrader_path_records_the_notebook_and_what_graded_it(tmp_path):
     saved.write_text(json.dumps(doc), encoding="utf-8")
     assert stale(tmp_path) == {AID: ["alice"]}
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_both_paths_write_the_per_test_csv_in_the_same_columns(tmp_path, monkeypatch):
+    from grader import report, report_folder
+    from grader.nbgrader.tests_csv import write_tests_csv
+
+    monkeypatch.setattr(report, "write_plot", lambda results, path: None)
+    graded = [_result("bob"), _result("alice")]
+    for result in graded:
+        save(result, tmp_path / "grader_results", notebook_sha256=None)
+    report_folder.write(graded, tmp_path / "report", options=report_folder.Options(similarity=False))
+    nbgrader_path = io.StringIO()
+    assert write_tests_csv(tmp_path / "grader_results", nbgrader_path) == 2
+    batch_path = (tmp_path / "report" / "tests.csv").read_bytes().decode("utf-8")
+    assert nbgrader_path.getvalue() == batch_path
+    assert batch_path.splitlines()[0].split(",")[:2] == ["student", "assignment"]
+    assert [row.split(",")[0] for row in batch_path.splitlines()[1:]] == ["alice", "bob"]
