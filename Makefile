@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (see README):
 #   make demo   set up .venv, build the sample submissions, grade them, print the score table
-#   make test   set up .venv and run the project's tests (what CI runs)
+#   make test   set up .venv, lint (ruff) and run the project's tests (what CI runs)
 # Students (docs/student.md) work in the student distribution, built from release/ alone:
 #   make student-dist  dist/<course>-student/ (+ .zip) and dist/<course>-classroom-template/
 #                      (python3 only: no venv needed)
@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml
 # Only the assignments that may be released now (answers they carry are past due; see README);
 # ids and --allow-early-release go in DIST_ARGS, e.g. make student-dist DIST_ARGS="12_evaluation".
 student-dist:
-	$(PYTHON) -m grader.student_dist $(DIST_ARGS)
+	$(PYTHON) -m grader.authoring.student_dist $(DIST_ARGS)
 
 # The distribution's own targets (its Makefile): setup = its .venv, lab = JupyterLab on its mywork/.
 student: student-dist
@@ -77,8 +77,10 @@ hub-clean:
 demo: setup
 	$(PY) -m grader demo
 
-# Everything, the JupyterLab browser test included (its own xdist group: one server, one browser).
+# The linter first (ruff, configured in pyproject.toml: seconds), then everything, the JupyterLab
+# browser test included (its own xdist group: one server, one browser).
 test: setup browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The student-side tests alone (stub runs, check messages, JupyterLab in chromium).
@@ -92,7 +94,7 @@ test-hub: setup browser
 	CI=true HUB_ROOT=$(HUB_ROOT) $(PY) -m pytest tests/hub -m hub -q
 
 build: setup
-	$(PY) -m grader.build --all
+	$(PY) -m grader.authoring.build --all
 
 clean:
 	rm -rf build

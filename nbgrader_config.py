@@ -1,6 +1,6 @@
 """nbgrader configuration: this repository is the course directory.
 
-Autograde grades through the engine (grader/nbgrader_plugin.py): hidden tests never run in the
+Autograde grades through the engine (grader/nbgrader/plugin.py): hidden tests never run in the
 student's kernel, and each graded cell gets the points of its passing hidden tests.
 release_assignment refuses a notebook that carries other assignments' graded solutions before they
 are due (course.toml; override: --GatedReleaseAssignment.allow_early_release=True).
@@ -13,7 +13,7 @@ c = get_config()  # noqa: F821  (injected by nbgrader)
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)  # the engine of this course, whatever else is installed
 
-from grader.nbgrader_plugin import configure  # noqa: E402
+from grader.nbgrader.plugin import configure  # noqa: E402
 
 configure(c)
 c.CourseDirectory.root = HERE

@@ -13,6 +13,7 @@ of the process) is printed too; with RAYON_NUM_THREADS=1 it compares the same re
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import os
 import time
@@ -26,17 +27,6 @@ def _load(path: Path, name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def hf_train(text: str, vocab_size: int):
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=0, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tokenizer.train_from_iterator([text], trainer)
-    return tokenizer
 
 
 def best_time(fn, repeat: int) -> tuple[float, float]:
@@ -61,8 +51,8 @@ def main(argv=None) -> int:
     print(f"konlpy text: {len(text):,} chars, {len(text.encode()):,} bytes; "
           f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.2f}")
     for vocab_size in args.vocab_size:
-        ours, ours_cpu = best_time(lambda: bpe.train_bpe(text, vocab_size), args.repeat)
-        theirs, theirs_cpu = best_time(lambda: hf_train(text, vocab_size), args.repeat)
+        ours, ours_cpu = best_time(functools.partial(bpe.train_bpe, text, vocab_size), args.repeat)
+        theirs, theirs_cpu = best_time(functools.partial(bpe.hf_bpe, text, vocab_size), args.repeat)
         print(f"vocab {vocab_size}: reference train_bpe {ours:.3f} s, HF tokenizers {theirs:.3f} s, "
               f"ratio {ours / theirs:.1f}x (goal <= 10x); CPU time {ours_cpu:.3f} s vs "
               f"{theirs_cpu:.3f} s, ratio {ours_cpu / theirs_cpu:.1f}x")

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "solutions"))
 from course_model import load_course_model  # noqa: E402
+
 from grader.assignments import load_solution  # noqa: E402
 
 PROMPT = "대한민국의 주권은 국민에게 있고,"

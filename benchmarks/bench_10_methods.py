@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "solutions"))
 from course_model import load_course_model  # noqa: E402
-from grader.assignments import load_solution  # noqa: E402
 from korean_text import classification_task  # noqa: E402
+
+from grader.assignments import load_solution  # noqa: E402
 
 ORDER = ("full", "partial", "adapter", "prompt", "lora")
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from grader import assignments  # noqa: E402
+from grader.authoring.samples import write_samples  # noqa: E402
 from grader.grade import grade_trusted_source  # noqa: E402
-from grader.samples import write_samples  # noqa: E402
 from stock_nbgrader import write_source_notebook  # noqa: E402
 
 

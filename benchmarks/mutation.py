@@ -3,7 +3,7 @@
     python benchmarks/mutation.py [--assignment ID ...] [--sample N] [--seed S] [--jobs J]
                                   [--out build/mutation]
 
-For each assignment: the mutants of every graded function (grader/mutation_testing.py), each graded
+For each assignment: the mutants of every graded function (grader/authoring/mutation_testing.py), each graded
 by the hidden suite through the trusted in-process path, in a child forked from this process (which
 has already imported torch, pytest and the suite, and graded the reference once), with a deadline
 (4x the reference's time for the mutant's cell and the whole suite, + 30 s; a time-out is not a
@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from tqdm import tqdm  # noqa: E402
 
-from grader import assignments, mutation_testing  # noqa: E402
+from grader import assignments  # noqa: E402
+from grader.authoring import mutation_testing  # noqa: E402
 from grader.grade import grade_trusted_source  # noqa: E402
 
 
@@ -77,7 +78,7 @@ def run_assignment(assignment, mutants, jobs: int, deadline_s, progress) -> dict
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 time.sleep(0.02)
-                for pid, (mutant, path, started, deadline) in list(running.items()):
+                for pid, (mutant, _path, started, deadline) in list(running.items()):
                     if time.monotonic() - started > deadline:
                         os.killpg(pid, signal.SIGKILL)
                         os.waitpid(pid, 0)
@@ -141,7 +142,9 @@ def main(argv=None) -> int:
         cell_s = {}
         for test in reference.tests:
             cell_s[test.grade_id] = cell_s.get(test.grade_id, 0.0) + test.duration_s
-        deadline = lambda m: args.deadline_factor * (reference.duration_s + cell_s.get(m.cell, 0.0)) + 30  # noqa: E731
+        def deadline(m, suite_s=reference.duration_s, cell_s=cell_s):
+            return args.deadline_factor * (suite_s + cell_s.get(m.cell, 0.0)) + 30
+
         with tqdm(total=len(graded), desc=assignment_id, file=sys.stderr, leave=False) as progress:
             verdicts = run_assignment(assignment, graded, args.jobs, deadline, progress)
         counts = {s: sum(v["status"] == s for v in verdicts.values())

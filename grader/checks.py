@@ -14,7 +14,7 @@ never with a hint.
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -33,7 +33,7 @@ def _as_array(value, name: str) -> np.ndarray:
         value = value.detach().cpu().numpy()
     try:
         array = np.asarray(value)
-    except Exception as exc:  # ragged lists and the like
+    except Exception as exc:  # noqa: BLE001 — ragged lists and the like: any is a wrong return value
         raise HintedFailure("반환값을 숫자 배열로 바꿀 수 없습니다. 반환 형식을 확인하세요.",
                             f"{name}: {type(value).__name__}: {exc}") from None
     if array.dtype.kind not in "biufc":

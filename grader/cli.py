@@ -16,12 +16,11 @@ could not run (bad arguments, unknown assignment or sandbox mode, nothing to gra
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-from grader import assignments, discover, fingerprint, report, sandbox
+from grader import assignments, discover, fingerprint, report, results, sandbox
 from grader.course import CourseFileError
 
 
@@ -62,13 +61,15 @@ def _cmd_grade(args) -> int:
         print(f"grader: regraded ({fingerprint.describe(change.reasons)}): {change.student} "
               f"{change.assignment} {change.old:g} -> {change.new:g}", file=sys.stderr)
     if results_dir is not None:
+        from grader import report_folder
+
         graded = {s.assignment for s in found.submissions}
-        earlier = [r for r in batch.load_results([results_dir]) if r.assignment not in graded]
-        batch.write_outputs(earlier + run.results, results_dir / "report", changes=run.changes,
+        earlier = [r for r in results.load([results_dir]) if r.assignment not in graded]
+        report_folder.write(earlier + run.results, results_dir / "report", changes=run.changes,
                             skipped=found.skipped, options=options)
     text = report.render(_for_students(run.results, args.format, options.disclosure), args.format)
     if args.output:
-        batch.write_atomically(Path(args.output), text + "\n")
+        results.write_atomically(Path(args.output), text + "\n")
     else:
         sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
     return 1 if run.grader_errors else 0
@@ -88,10 +89,10 @@ def _for_students(results, fmt: str, level: str | None):
 
 
 def _report_options(args):
-    from grader import batch
+    from grader import report_folder
 
     level = getattr(args, "disclosure", "course")
-    return batch.ReportOptions(
+    return report_folder.Options(
         disclosure=None if level == "course" else level,
         similarity=not getattr(args, "no_similarity", False),
         similarity_threshold=getattr(args, "similarity_threshold", None),
@@ -101,8 +102,8 @@ def _report_options(args):
 
 
 def _cmd_demo(args) -> int:
-    from grader import batch
-    from grader.samples import write_samples
+    from grader import report_folder
+    from grader.authoring.samples import write_samples
 
     sandbox.requested_sandbox()
     root = Path(args.out)
@@ -111,32 +112,32 @@ def _cmd_demo(args) -> int:
                       jobs=os.cpu_count() or 1)
     print(report.render_table(run.results))
     folder = root / "report"
-    batch.write_outputs(run.results, folder, options=batch.ReportOptions(progress=True))
+    report_folder.write(run.results, folder, options=report_folder.Options(progress=True))
     print(f"\nreport: {folder}/ (items/index.html: item analysis; similarity/: code similarity; "
           f"lms/: gradebooks for the LMS; feedback/: what each student gets)")
     return 0
 
 
 def _cmd_report(args) -> int:
-    from grader import batch
+    from grader import report_folder
 
     folders = [Path(f) for f in args.folders]
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
         print(f"grader: not a folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    results = batch.load_results(folders)
-    if not results:
+    stored = results.load(folders)
+    if not stored:
         print(f"grader: no results in {', '.join(map(str, folders))} (grader grade --results DIR, "
               f"or nbgrader autograde's grader_results/)", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else folders[0] / "report"
     try:
-        written = batch.write_outputs(results, out, options=_report_options(args))
+        written = report_folder.write(stored, out, options=_report_options(args))
     except (OSError, ValueError) as exc:  # a roster that is not Canvas's export, GRADER_NOW
         print(f"grader: {exc}", file=sys.stderr)
         return 2
-    print(f"{len(results)} results -> {out}/ ({len(written)} files)")
+    print(f"{len(stored)} results -> {out}/ ({len(written)} files)")
     for name in ("items/index.html", "similarity", "lms/canvas.csv", "lms/grades.csv"):
         if (out / name).exists():
             print(f"  {out / name}")
@@ -144,21 +145,17 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_merge(args) -> int:
-    from grader import batch
+    from grader import report_folder
 
     folders = [Path(f) for f in args.folders]
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
         print(f"grader: not a folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    docs = batch.load_docs(folders)
     out = Path(args.out)
-    for doc in docs:  # as stored: the notebook's SHA-256 and what graded it come along
-        batch.write_atomically(batch.result_path(out, doc["assignment"], doc["student"]),
-                               json.dumps(doc, ensure_ascii=False, indent=1))
-    results = [batch.Result.from_dict(doc) for doc in docs]
-    batch.write_outputs(results, out / "report")
-    print(report.render_table(results))
+    merged = results.merge(folders, out)
+    report_folder.write(merged, out / "report")
+    print(report.render_table(merged))
     return 0
 
 
@@ -221,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _add_report_arguments(parser) -> None:
     from grader.disclosure import LEVELS
-    from grader.lms import CANVAS_ID_COLUMNS
+    from grader.insight.lms import CANVAS_ID_COLUMNS
 
     parser.add_argument("--disclosure", choices=("course", *LEVELS), default="course",
                         help="what student-facing formats show of each test: the level course.toml "

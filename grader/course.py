@@ -66,7 +66,7 @@ class AssignmentPolicy:
     disclosure: Disclosure | None = None      # None: the course's [disclosure] levels
     # (student id, extended due date), from [assignments.<id>.extensions].
     extensions: tuple[tuple[str, dt.datetime], ...] = ()
-    # What one submission may cost in all (grader.budget; `python -m grader.budget --write`).
+    # What one submission may cost in all (grader.budget; `python -m grader.authoring.budget --write`).
     budget_seconds: float | None = None
 
 
@@ -184,7 +184,7 @@ def _policy(assignment_id: str, table: dict, path: Path, course_late: LatePolicy
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
                                or not budget > 0):
         raise CourseFileError(f"{path}: {where} budget_seconds must be a positive number of seconds "
-                              f"(python -m grader.budget measures it)")
+                              f"(python -m grader.authoring.budget measures it)")
     late = _late(table["late"], f"{where} late", path, course_late) if "late" in table else None
     disclosure = (_disclosure(table["disclosure"], f"{where} disclosure", path, course_disclosure)
                   if "disclosure" in table else None)

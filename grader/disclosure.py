@@ -21,9 +21,8 @@ import dataclasses
 import datetime as dt
 import os
 
-from grader import course as course_file
-from grader import late
-from grader.score import Result
+from grader import course as course_file, late
+from grader.records import Result, failure_reason
 
 LEVELS = course_file.DISCLOSURE_LEVELS
 NOW_ENV = "GRADER_NOW"
@@ -36,7 +35,7 @@ _ONLY = {"hint-only": "틀린 테스트의 힌트만", "score-only": "점수와 
 def now() -> dt.datetime:
     value = os.environ.get(NOW_ENV, "").strip()
     if not value:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     moment = late.parse_iso(value)
     if moment is None:
         raise ValueError(f"{NOW_ENV}={value!r}: give a time with its UTC offset, e.g. 2027-05-26T09:00:00+09:00")
@@ -79,13 +78,6 @@ def student_view(result: Result, level: str | None = None, *, course: course_fil
     return view
 
 
-def reason(test) -> str:
-    """A failed test's message without what the test checks: messages read `<what it checks> —
-    <what went wrong>` (grader.suite.failure_message); the hint is the part after the dash."""
-    prefix = f"{test.doc} — " if test.doc else ""
-    return test.message[len(prefix):] if prefix and test.message.startswith(prefix) else test.message
-
-
 def _anonymised(tests: list) -> list:
     numbers: dict[str, int] = {}
     out = []
@@ -93,7 +85,7 @@ def _anonymised(tests: list) -> list:
         numbers[test.grade_id] = numbers.get(test.grade_id, 0) + 1
         name = f"{test.grade_id} · {numbers[test.grade_id]}번"
         out.append(dataclasses.replace(test, name=name, nodeid=name, doc="",
-                                       message=reason(test) if test.status != "passed" else ""))
+                                       message=failure_reason(test) if test.status != "passed" else ""))
     return out
 
 

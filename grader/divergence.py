@@ -7,7 +7,7 @@ are computed in the grader from decoded arrays; neither the inputs nor any expec
 value is quoted. For outputs of fewer than MIN_ENTRIES_FOR_ERRORS numbers only the count of wrong
 entries is given: with one number, its error and relative error would give the expected value away.
 
-`hint_key` strips what this module adds, so that the item analysis (grader/analysis.py) counts one
+`hint_key` strips what this module adds, so that the item analysis (grader/insight/analysis.py) counts one
 hint however far each student was off.
 """
 from __future__ import annotations

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import builtins
 
-
 # The head of the message for code not written yet, the same words as the notebook's check cells
-# (grader/check_messages.py), so a student recognises it in the feedback.
+# (grader/authoring/check_messages.py), so a student recognises it in the feedback.
 NOT_IMPLEMENTED = "[아직 구현하지 않음]"
 
 

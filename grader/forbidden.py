@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader import definitions
 from grader.assignments import Assignment
 from grader.course import load as load_course
 
@@ -50,7 +51,7 @@ class Rule:
     scope: tuple[str, ...] = (ANY,)
 
     @classmethod
-    def parse(cls, text: str) -> "Rule":
+    def parse(cls, text: str) -> Rule:
         name, _, functions = text.partition(" in ")
         scope = tuple(f.strip() for f in functions.split(",") if f.strip()) or (ANY,)
         return cls(name.strip(), scope)
@@ -137,11 +138,9 @@ def given_cell_labels(cells: list[tuple[str, str]], assignment: Assignment) -> l
 
 def _top_level_names(code: str) -> list[str]:
     try:
-        tree = ast.parse(code)
+        return list(definitions.top_level(code))
     except SyntaxError:
         return []
-    return [node.name for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
 
 
 # ----------------------------------------------------------------------------- the scan
@@ -210,7 +209,7 @@ def _reach(function: str, definitions: dict[str, _Definition], rules, graded: fr
 
 
 def _bound_names(node: ast.stmt) -> list[str]:
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    if isinstance(node, definitions.DEFINITIONS):
         return [node.name]
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]

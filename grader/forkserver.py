@@ -29,29 +29,27 @@ import dataclasses
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
 from grader import sandbox
+from grader.launcher import SandboxedProcess, launch
 from grader.worker.forkserver import remove_tree
+from grader.worker_process import StartRefused
 
 MAX_IDLE_SERVERS = 2
 START_SECONDS = 60.0
 CONTROL_SECONDS = 10.0
 
-_BOOT = ("import sys; sys.path[:0] = {paths!r}; "
-         "from grader.worker.forkserver import main; main(sys.argv[1:])")
 
-
-class ForkServerError(Exception):
-    pass
+class ForkServerError(StartRefused):
+    """The server is torn down (or would not answer): its workers start from nothing instead."""
 
 
 class ForkServer:
-    """One sandbox with a warm server in it; serves one submission at a time."""
+    """One sandbox with a warm server in it; serves one submission at a time. A worker starter
+    (grader.worker_process.Starter): `spawn` forks the submission's worker."""
 
     def __init__(self, warm: tuple[str, ...], limits: sandbox.Limits):
         self.warm = warm
@@ -60,28 +58,21 @@ class ForkServer:
         self.scratch = self.root / "scratch"
         self.scratch.mkdir()
         self.broken: str | None = None
-        self.process: subprocess.Popen | None = None
-        self.cgroup = (sandbox.new_pids_cgroup(limits.processes + 1)
-                       if sandbox.pids_cgroup_works() else None)
+        self.process: SandboxedProcess | None = None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = ours
-        env = sandbox.clean_env(self.scratch)
-        python = [sys.executable, "-I", "-S", "-c",
-                  _BOOT.format(paths=[str(sandbox.worker_runtime())] + sandbox.site_paths()),
-                  str(theirs.fileno()), *warm]
-        filter_fd = sandbox.seccomp_fd()  # the server and every worker it forks get the filter
-        command = sandbox.bwrap_args([self.scratch], self.scratch, env, filter_fd) + python
-        cgroup = self.cgroup
         try:
+            # The server and every worker it forks get bubblewrap's seccomp filter; its cgroup
+            # holds the server and one worker's processes.
             with open(self.root / "server.log", "wb") as log:
-                self.process = subprocess.Popen(
-                    command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    cwd=self.scratch, env=env, pass_fds=(theirs.fileno(), filter_fd),
-                    start_new_session=True,
-                    preexec_fn=lambda: sandbox.enter_limits(limits, cgroup))
+                self.process = launch(
+                    "grader.worker.forkserver", [str(theirs.fileno()), *warm],
+                    paths=[str(sandbox.worker_runtime())] + sandbox.site_paths(), limits=limits,
+                    processes=limits.processes + 1, sandboxed=True, writable=[self.scratch],
+                    workdir=self.scratch, env=sandbox.clean_env(self.scratch),
+                    pass_fds=(theirs.fileno(),), log=log.fileno())
         finally:
-            os.close(filter_fd)
-        theirs.close()
+            theirs.close()
         try:
             ready = self._receive(START_SECONDS)
             if not ready.get("ok"):
@@ -94,15 +85,18 @@ class ForkServer:
 
     # ------------------------------------------------------------------ requests
 
-    def spawn(self, workdir: Path, env: dict, paths: list[str], limits: sandbox.Limits,
-              plan: dict, fds: tuple[int, int, int]) -> "ForkedWorker":
+    def spawn(self, workdir: Path, home: Path, env: dict[str, str], paths: list[str],
+              limits: sandbox.Limits, fds: tuple[int, int, int]) -> ForkedWorker:
+        """Fork a worker for the submission whose folder is `workdir`'s parent (in the scratch
+        folder). Its own tmpfs hide the whole scratch folder (grader.worker.confine)."""
+        plan = sandbox.confinement_plan(workdir, home, sandboxed=True, hide=[self.scratch])
         answer = self._request({"op": "spawn", "workdir": str(workdir), "env": env,
                                 "path": paths, "limits": limits.rlimits(), "confine": plan}, fds)
         pid = answer.get("pid")
         if not isinstance(pid, int):
             self.teardown(f"bad spawn answer {answer!r}")
             raise ForkServerError(self.broken)
-        return ForkedWorker(self, pid)
+        return ForkedWorker(self, pid, keep=workdir.parent)
 
     def wait(self, pid: int, seconds: float) -> int | None:
         try:
@@ -165,30 +159,14 @@ class ForkServer:
             return ""
 
     def _cgroup_count(self) -> int:
-        if self.cgroup is None:
-            return 0
-        try:
-            return len((self.cgroup / "cgroup.procs").read_text().split())
-        except OSError:
-            return 0
+        return self.process.processes() if self.process is not None else 0
 
     def teardown(self, reason: str) -> None:
         """Kill the sandbox and everything in it (its PID namespace ends with it)."""
         if self.broken is None:
             self.broken = reason
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            try:
-                self.process.wait(timeout=CONTROL_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.cgroup is not None:
-            sandbox.kill_cgroup(self.cgroup)
-            sandbox.remove_cgroup(self.cgroup)
-            self.cgroup = None
+        if self.process is not None:
+            self.process.kill(CONTROL_SECONDS)
         self.sock.close()
 
     def close(self) -> None:
@@ -198,15 +176,17 @@ class ForkServer:
 
 @dataclasses.dataclass
 class ForkedWorker:
-    """A worker forked by a server: stands where a Popen would for a worker started from nothing."""
+    """A worker forked by a server (a grader.worker_process.Child): killing it is the server's
+    clean-up between two submissions, which spares the folder of the submission still graded."""
     server: ForkServer
     pid: int
+    keep: Path | None = None
 
     def wait(self, seconds: float) -> int | None:
         return self.server.wait(self.pid, seconds)
 
-    def kill(self, keep: Path | None) -> None:
-        self.server.clean(keep)
+    def kill(self) -> None:
+        self.server.clean(self.keep)
 
 
 def _empty(folder: Path, keep: Path | None) -> None:

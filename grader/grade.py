@@ -9,8 +9,8 @@ from grader.assignments import Assignment
 from grader.errors import BudgetExceeded, NotebookLoadError, builtin_exception_name
 from grader.load import load_submission
 from grader.proxy import InProcessBackend, Student
+from grader.records import Result
 from grader.sandbox import Limits
-from grader.score import Result
 from grader.session import WorkerSession
 
 

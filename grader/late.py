@@ -110,7 +110,7 @@ def parse_timestamp(text: str) -> dt.datetime:
         moment = dateutil.parser.parse(text)
     if moment.tzinfo is not None:
         moment = (moment - moment.utcoffset()).replace(tzinfo=None)
-    return moment.replace(tzinfo=dt.timezone.utc)
+    return moment.replace(tzinfo=dt.UTC)
 
 
 def read_timestamp(folder: Path) -> tuple[dt.datetime | None, str | None]:

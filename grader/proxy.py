@@ -2,15 +2,27 @@
 from __future__ import annotations
 
 import pickle
+from typing import Protocol
 
 from grader.errors import BadResponse, CallTimeout, ForbiddenUse, MissingName, StudentCodeError
 from grader.worker import wire
 
 
+class Backend(Protocol):
+    """Where a `Student`'s calls go: a grader.session.WorkerSession (the submission, in its
+    sandboxed worker) or an `InProcessBackend` (code the project wrote, in this process)."""
+
+    forbidden_names: frozenset[str]  # the forbidden calls the grader listed (quoted when refused)
+
+    def request(self, op: str, seconds: float, what: str, **fields) -> tuple[dict, list]:
+        """One request under a deadline of `seconds`: (the answer's document, its binary
+        payloads); `what` names the call in messages."""
+
+
 class Student:
     """`student.f(*args)` calls the student's `f` in the worker and returns plain data."""
 
-    def __init__(self, backend, call_seconds: float = 10.0):
+    def __init__(self, backend: Backend, call_seconds: float = 10.0):
         object.__setattr__(self, "_backend", backend)
         object.__setattr__(self, "_seconds", call_seconds)
 
@@ -33,7 +45,7 @@ class Student:
         except (wire.WireError, KeyError) as exc:
             raise BadResponse(str(exc)) from None
 
-    def with_timeout(self, seconds: float) -> "Student":
+    def with_timeout(self, seconds: float) -> Student:
         """The same student, with a different deadline for each call."""
         return Student(self._backend, seconds)
 
@@ -74,7 +86,7 @@ class Student:
         refused = doc.get("forbidden")
         if refused:
             # Only names the grader itself listed are quoted; the worker's text never is.
-            known = getattr(self._backend, "forbidden_names", frozenset())
+            known = self._backend.forbidden_names
             named = [n for n in refused if isinstance(n, str) and n in known] if isinstance(refused, list) else []
             raise ForbiddenUse(named[0] if named else str(refused)[:200], known=bool(named))
         if doc.get("ok") is True:
@@ -106,6 +118,8 @@ class InProcessBackend:
     Only for code the project wrote: it shares the grader's process, so it is fast and unsafe.
     """
 
+    forbidden_names: frozenset[str] = frozenset()  # trusted code: no guard
+
     def __init__(self, source: str, label: str = "reference", namespace: dict | None = None):
         """Runs `source` in a fresh module, on top of `namespace` (names already defined) if given."""
         import types
@@ -121,7 +135,7 @@ class InProcessBackend:
             raise RuntimeError(f"{label} failed to load: {failed[0]['traceback']}")
 
     @classmethod
-    def over_namespace(cls, namespace: dict, label: str = "kernel") -> "InProcessBackend":
+    def over_namespace(cls, namespace: dict, label: str = "kernel") -> InProcessBackend:
         """A backend over names already defined (a live kernel's globals), for in-kernel grading."""
         return cls("", label, namespace)
 

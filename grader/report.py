@@ -7,14 +7,23 @@ control character (an ANSI escape, a NUL that makes XML invalid) reaches a termi
 page or a JUnit file.
 A passed test shows what it checked (its docstring, `checks`); a failed one shows its message
 (what it checks, then what went wrong).
+
+A class's tables too (the report folder, grader/report_folder.py): the gradebook and per-test CSVs
+(one column order on both grading paths; every cell through `csv_cell`), the score changes, the
+Markdown summary for a CI job and the grade distribution plot.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
-from grader.score import Result
+from grader import fingerprint
+from grader.records import Result, ScoreChange, nothing_graded
+from grader.results import write_atomically
 
 FORMATS = ("table", "json", "md", "junit", "gradescope")
 _CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
@@ -140,3 +149,135 @@ def render_gradescope(results: list[Result]) -> str:
                       for i, t in enumerate(r.tests, start=1)],
         })
     return json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2)
+
+
+# ----------------------------------------------------------------------------- a class's tables
+
+def csv_text(rows: list[list], lineterminator: str = "\r\n") -> str:
+    """Every cell through `csv_cell`: no formulas, no control characters in a spreadsheet."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator=lineterminator)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return text.getvalue()
+
+
+def write_csv(path: Path, rows: list[list]) -> Path:
+    write_atomically(path, csv_text(rows))
+    return path
+
+
+def gradebook_rows(results: list[Result]) -> list[list[str]]:
+    """One row per (student, assignment): total, then one column per hidden test."""
+    columns: list[str] = []
+    for result in results:
+        for test in result.tests:
+            column = f"{result.assignment}:{test.name}"
+            if column not in columns:
+                columns.append(column)
+    rows = [["student", "assignment", "score", "max_score", "raw_score", "late_penalty",
+             "submitted_at", *columns, "notes"]]
+    for result in results:
+        points = {f"{result.assignment}:{t.name}": f"{t.points:g}" for t in result.tests}
+        rows.append([result.student, result.assignment, f"{result.score:g}",
+                     f"{result.max_score:g}", f"{result.raw_score:g}", f"{result.late_penalty:g}",
+                     result.submitted_at or "", *(points.get(c, "") for c in columns),
+                     " / ".join(result.notes)])
+    return rows
+
+
+PER_TEST_COLUMNS = ["student", "assignment", "grade_id", "test", "points", "max_points", "status",
+                    "message"]
+
+
+def per_test_rows(results: list[Result]) -> list[list[str]]:
+    """One row per (student, hidden test), on both grading paths (`tests.csv`)."""
+    rows = [list(PER_TEST_COLUMNS)]
+    for result in results:
+        for t in result.tests:
+            rows.append([result.student, result.assignment, t.grade_id, t.name, f"{t.points:g}",
+                         f"{t.max_points:g}", t.status, t.message])
+    return rows
+
+
+def changes_rows(changes: list[ScoreChange]) -> list[list[str]]:
+    rows = [["student", "assignment", "old_score", "new_score", "why"]]
+    rows += [[c.student, c.assignment, f"{c.old:g}", f"{c.new:g}", fingerprint.describe(c.reasons)]
+             for c in changes]
+    return rows
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def render_summary(results: list[Result], changes: list[ScoreChange] = (),
+                   skipped: list[str] = ()) -> str:
+    """Markdown for a CI job summary: per assignment, the distribution and the hardest tests;
+    scores changed by a regrade, submissions without a gradable notebook, items not graded."""
+    lines = ["# 채점 요약", ""]
+    by_assignment: dict[str, list[Result]] = {}
+    for result in results:
+        by_assignment.setdefault(result.assignment, []).append(result)
+    lines += ["| 과제 | 제출 | 평균 | 최저 | 최고 | 만점 |", "|---|---|---|---|---|---|"]
+    for assignment, group in sorted(by_assignment.items()):
+        scores = [r.score for r in group]
+        lines.append(f"| {assignment} | {len(group)} | {sum(scores) / len(scores):.1f} | "
+                     f"{min(scores):g} | {max(scores):g} | {sum(r.score == r.max_score for r in group)} |")
+    for assignment, group in sorted(by_assignment.items()):
+        failures: dict[str, int] = {}
+        for result in group:
+            for test in result.tests:
+                if test.status != "passed":
+                    failures[test.name] = failures.get(test.name, 0) + 1
+        hardest = sorted(failures.items(), key=lambda item: (-item[1], item[0]))[:5]
+        if hardest:
+            lines += ["", f"## {assignment}: 가장 많이 실패한 테스트", ""]
+            lines += [f"- `{name}`: {count}/{len(group)}명 실패" for name, count in hardest]
+    if changes:
+        lines += ["", "## 다시 채점해 점수가 바뀐 제출물 (score changed on regrading)", "",
+                  "| 학생 | 과제 | 이전 | 지금 | 이유 |", "|---|---|---|---|---|"]
+        lines += [f"| {_md_cell(c.student)} | {c.assignment} | {c.old:g} | {c.new:g} | "
+                  f"{fingerprint.describe(c.reasons)} |" for c in changes]
+    late_ones = [r for r in results if r.late_penalty]
+    if late_ones:
+        lines += ["", "## 지각 감점 (late penalties)", "", "| 학생 | 과제 | 원점수 | 감점 | 점수 |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {_md_cell(r.student)} | {r.assignment} | {r.raw_score:g} | {r.late_penalty:g} | "
+                  f"{r.score:g} |" for r in late_ones]
+    unloaded = [(r, r.tests[0].message) for r in results if nothing_graded(r)]
+    if unloaded:
+        lines += ["", "## 노트북을 채점하지 못한 제출물 (nothing graded)", ""]
+        lines += [f"- {_md_cell(r.student)} ({r.assignment}): {why}" for r, why in unloaded]
+    if skipped:
+        lines += ["", "## 채점 대상이 아닌 항목 (not graded: not in a student folder)", ""]
+        lines += [f"- {item}" for item in skipped]
+    return "\n".join(lines) + "\n"
+
+
+def write_plot(results: list[Result], path: Path) -> Path | None:
+    """grades.png: the distribution of scores (%), one histogram per assignment."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover
+        return None
+    by_assignment: dict[str, list[float]] = {}
+    for result in results:
+        percent = 100 * result.score / result.max_score if result.max_score else 0.0
+        by_assignment.setdefault(result.assignment, []).append(percent)
+    names = sorted(by_assignment)
+    fig, axes = plt.subplots(len(names), 1, figsize=(6, 2.2 * len(names)), squeeze=False)
+    for ax, name in zip(axes[:, 0], names):
+        ax.hist(by_assignment[name], bins=range(0, 105, 5), color="#4472c4", edgecolor="white")
+        ax.set_title(f"{name} (n={len(by_assignment[name])})")
+        ax.set_xlabel("score (%)")
+        ax.set_ylabel("students")
+        ax.set_xlim(0, 100)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

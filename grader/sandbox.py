@@ -1,7 +1,8 @@
-"""Starting, talking to and killing the worker process that runs a student's code.
+"""The sandbox's primitives: limits, folders, the worker runtime, bubblewrap, seccomp, cgroups, env.
 
-A worker is either started from nothing here (`_FreshWorker`) or forked by a warm fork server that
-lives in the same kind of sandbox (`grader.forkserver`); the layers below hold for both.
+Everything a sandboxed process is made of, and nothing that starts or talks to one: the launcher
+(grader/launcher.py) puts these together for a worker started from nothing and for a fork server
+(grader/forkserver.py); grader/worker_process.py talks to a worker. The layers below hold for both.
 
 Layers, strongest first (the result's `isolation` field lists those that ran):
 - `bubblewrap`: the worker runs in its own user, PID, IPC, UTS and network namespaces (no network
@@ -38,8 +39,6 @@ import functools
 import itertools
 import json
 import os
-import pickle
-import select
 import shutil
 import signal
 import subprocess
@@ -49,8 +48,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.errors import CallTimeout, WorkerCrashed, WorkerUnavailable
-from grader.worker import rlimits, wire
+from grader.worker import rlimits
 
 GRADER_DIR = Path(__file__).resolve().parent
 
@@ -113,9 +111,13 @@ def _remove_runtime(root: Path, owner: int) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-_BOOT = ("import sys, json; sys.path[:0] = {paths!r}; "
-         "from grader.worker import confine; confine.enter(json.loads(sys.argv[3])); "
-         "from grader.worker.serve import main; main(sys.argv[1:3])")
+def python_command(entry: str, args: list[str], paths: list[str]) -> list[str]:
+    """The command line of every Python the grader starts for untrusted code (a worker, a fork
+    server, the private-folder probe): an isolated interpreter (`-I -S`: no user site, no .pth
+    files, no PYTHON* variables) whose sys.path starts with `paths` (the worker runtime copy
+    first), calling `<entry>.main(args)`."""
+    boot = f"import sys; sys.path[:0] = {paths!r}; from {entry} import main; main(sys.argv[1:])"
+    return [sys.executable, "-I", "-S", "-c", boot, *args]
 
 
 BWRAP = shutil.which("bwrap")
@@ -278,11 +280,9 @@ def private_mounts_work() -> bool:
         home.mkdir()
         plan = {"mounts": True, "workdir": str(workdir), "home": str(home),
                 "tmp_bytes": 1 << 20, "tmp_inodes": 64, "shm_bytes": 1 << 20, "shm_inodes": 64}
-        code = (f"import sys, json; sys.path[:0] = {[str(worker_runtime())]!r}; "
-                "from grader.worker import confine; confine.enter(json.loads(sys.argv[1])); "
-                "print('confined')")
         probe = subprocess.run(bwrap_args([workdir, home], workdir, clean_env(home))
-                               + [sys.executable, "-I", "-S", "-c", code, json.dumps(plan)],
+                               + python_command("grader.worker.confine", [json.dumps(plan)],
+                                                [str(worker_runtime())]),
                                capture_output=True, text=True, timeout=30)
         return probe.returncode == 0 and probe.stdout.strip() == "confined"
     except (OSError, subprocess.SubprocessError):
@@ -387,205 +387,6 @@ def isolation_layers() -> tuple[str, ...]:
         private = ("private-tmpfs",) if private_mounts_work() else ()
         return ("bubblewrap", "no-network", "pid-namespace", "read-only-system") + private + layers
     return layers + ("reduced isolation",)
-
-
-class WorkerProcess:
-    """One untrusted worker. Every request has an absolute deadline; a miss kills the worker."""
-
-    def __init__(self, workdir: Path, limits: Limits = Limits(), server=None):
-        self.workdir = workdir
-        self.limits = limits
-        self.server = server  # a grader.forkserver.ForkServer, or None: start from nothing
-        self.child = None
-        self.dead_reason: str | None = None
-        self._next_id = 0
-        self.log_path = workdir.parent / f"{workdir.name}.log"
-
-    # ------------------------------------------------------------------ lifecycle
-
-    def start(self) -> None:
-        request_read, request_write = os.pipe()
-        response_read, response_write = os.pipe()
-        paths = [str(worker_runtime()), str(self.workdir)] + site_paths()
-        home = self.workdir.parent / f"{self.workdir.name}-home"
-        home.mkdir(exist_ok=True)
-        env = clean_env(home)
-        with open(self.log_path, "wb") as log:
-            if self.server is not None:
-                plan = confinement_plan(self.workdir, home, sandboxed=True,
-                                        hide=[self.server.scratch])
-                self.child = self._fork_from_server(env, paths, plan, (request_read,
-                                                                       response_write, log.fileno()))
-            if self.child is None:
-                self.child = _FreshWorker(self.workdir, home, env, paths, self.limits,
-                                          (request_read, response_write), log)
-        os.close(request_read)
-        os.close(response_write)
-        os.set_blocking(request_write, False)  # every write waits for the pipe under a deadline
-        self._request_fd = request_write
-        self._response_fd = response_read
-
-    def kill(self, reason: str) -> None:
-        if self.dead_reason is None:
-            self.dead_reason = reason
-        if self.child is not None:
-            self.child.kill(keep=self.workdir.parent)
-            self.child = None
-        for fd in (getattr(self, "_request_fd", None), getattr(self, "_response_fd", None)):
-            if fd is not None:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self._request_fd = self._response_fd = None
-
-    def close(self) -> None:
-        self.kill("closed")
-
-    def _fork_from_server(self, env: dict[str, str], paths: list[str], plan: dict,
-                          fds: tuple[int, int, int]):
-        from grader.forkserver import ForkServerError  # it builds on this module
-
-        try:
-            return self.server.spawn(self.workdir, env, paths, self.limits, plan, fds)
-        except ForkServerError:
-            return None  # torn down; this worker starts from nothing instead
-
-    @property
-    def alive(self) -> bool:
-        return self.dead_reason is None
-
-    def log_tail(self) -> str:
-        try:
-            with open(self.log_path, "rb") as log:
-                log.seek(max(0, os.path.getsize(self.log_path) - self.limits.log_bytes))
-                return log.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    # ------------------------------------------------------------------ requests
-
-    def request(self, op: str, seconds: float, what: str, meter=None,
-                **fields) -> tuple[dict, list[bytes]]:
-        """Send one request and wait for its answer; the deadline covers the write too (a worker
-        that stops reading must not hold the grader). `meter` (grader.budget.Meter) is charged for
-        every byte received."""
-        if not self.alive:
-            raise WorkerUnavailable(self.dead_reason or "")
-        self._next_id += 1
-        request_id = self._next_id
-        deadline = time.monotonic() + seconds
-        payload = pickle.dumps(dict(fields, op=op, id=request_id))
-        self._write_all(wire.HEADER.pack(wire.MAGIC, len(payload)) + payload, deadline, seconds,
-                        what)
-        while True:
-            payload = self._read_frame(deadline, seconds, what, meter)
-            try:
-                doc, blobs = wire.unpack_message(payload)
-            except wire.WireError as exc:
-                self.kill(f"protocol violation: {exc}")
-                raise
-            if doc.get("id") == request_id:
-                return doc, blobs
-            # A stale or forged id: ignore it, but the deadline still runs.
-
-    def _wait(self, fd: int, writing: bool, deadline: float, seconds: float, what: str) -> None:
-        """Until `fd` is ready, or the call's deadline passes (then the worker is killed)."""
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill(f"timeout in {what}")
-                raise CallTimeout(what, seconds)
-            ready = select.select([], [fd], [], remaining)[1] if writing else \
-                select.select([fd], [], [], remaining)[0]
-            if ready:
-                return
-
-    def _write_all(self, data: bytes, deadline: float, seconds: float, what: str) -> None:
-        view = memoryview(data)
-        while view:
-            self._wait(self._request_fd, True, deadline, seconds, what)
-            try:
-                written = os.write(self._request_fd, view)
-            except BlockingIOError:
-                continue
-            except OSError:
-                self._crashed()
-            view = view[written:]
-
-    def _read_frame(self, deadline: float, seconds: float, what: str, meter=None) -> memoryview:
-        head = self._read_exact(wire.HEADER.size, deadline, seconds, what)
-        magic, length = wire.HEADER.unpack(head)
-        if magic != wire.MAGIC or length > wire.MAX_FRAME_BYTES:
-            self.kill("protocol violation: bad frame header")
-            raise wire.WireError("bad frame header")
-        if meter is not None:
-            meter.charge(wire.HEADER.size + length)
-        return self._read_exact(length, deadline, seconds, what)
-
-    def _read_exact(self, n: int, deadline: float, seconds: float, what: str) -> memoryview:
-        """Exactly `n` bytes, read into one buffer in place: linear in `n` (no leftovers: a read
-        never asks for more than the frame still needs)."""
-        buffer = memoryview(bytearray(n))
-        got = 0
-        while got < n:
-            self._wait(self._response_fd, False, deadline, seconds, what)
-            try:
-                count = os.readv(self._response_fd, [buffer[got:]])
-            except BlockingIOError:
-                continue
-            if not count:
-                self._crashed()
-            got += count
-        return buffer
-
-    def _crashed(self):
-        code = self.child.wait(5) if self.child else None
-        reason = (f"killed by signal {-code}" if code is not None and code < 0
-                  else f"exited with status {code}")
-        self.kill(reason)
-        raise WorkerCrashed(f"worker {reason}\n{self.log_tail()}")
-
-
-class _FreshWorker:
-    """A worker started from nothing: bubblewrap (where it works) around a new interpreter."""
-
-    def __init__(self, workdir: Path, home: Path, env: dict[str, str], paths: list[str],
-                 limits: Limits, fds: tuple[int, int], log):
-        sandboxed = bubblewrap_works()
-        plan = confinement_plan(workdir, home, sandboxed)
-        command = [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=paths),
-                   str(fds[0]), str(fds[1]), json.dumps(plan)]
-        filter_fd = seccomp_fd() if sandboxed else None
-        if sandboxed:
-            command = bwrap_args([workdir, home], workdir, env, filter_fd) + command
-        self.cgroup = new_pids_cgroup(limits.processes) if pids_cgroup_works() else None
-        cgroup = self.cgroup
-        try:
-            self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=workdir, env=env, pass_fds=fds + ((filter_fd,) if filter_fd is not None else ()),
-                start_new_session=True, preexec_fn=lambda: enter_limits(limits, cgroup))
-        finally:
-            if filter_fd is not None:
-                os.close(filter_fd)
-
-    def wait(self, seconds: float) -> int | None:
-        try:
-            return self.process.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def kill(self, keep: Path | None = None) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.wait(5)
-        if self.cgroup is not None:
-            remove_cgroup(self.cgroup)
-            self.cgroup = None
 
 
 def site_paths() -> list[str]:

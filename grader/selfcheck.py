@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import socket
 import tempfile
-from pathlib import Path
 
 from grader.assignments import ROOT
 from grader.proxy import Student
-from grader.sandbox import (bubblewrap_missing, bubblewrap_works, isolation_layers,
-                            requested_sandbox)
+from grader.sandbox import bubblewrap_missing, bubblewrap_works, isolation_layers, requested_sandbox
 from grader.session import WorkerSession
 
 CANARY = '''

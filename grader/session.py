@@ -19,10 +19,10 @@ from pathlib import Path
 
 from grader import forkserver
 from grader.budget import Budget, Meter
-from grader.errors import (BudgetExceeded, CallTimeout, NotebookLoadError, StudentSideError,
-                           WorkerUnavailable)
-from grader.sandbox import Limits, WorkerProcess, isolation_layers, owned_tempdir
+from grader.errors import BudgetExceeded, CallTimeout, NotebookLoadError, StudentSideError, WorkerUnavailable
+from grader.sandbox import Limits, isolation_layers, owned_tempdir
 from grader.worker import wire
+from grader.worker_process import FRESH, WorkerProcess
 
 MAX_SUPPORT_FILE_BYTES = 50 * 1024 * 1024
 
@@ -124,7 +124,7 @@ class WorkerSession:
         for folder in self.support_dirs:
             _copy_regular_files(folder, workdir)
         # A server broken meanwhile refuses to spawn, and the worker then starts from nothing.
-        self._worker = WorkerProcess(workdir, self._worker_limits(), self._server)
+        self._worker = WorkerProcess(workdir, self._worker_limits(), self._server or FRESH)
         self._worker.start()
         try:
             doc, _ = self._within_budget("load", self.limits.load_seconds, "노트북 실행",

@@ -1,8 +1,9 @@
 """Test: run an assignment's hidden pytest suite in the (trusted) grader process.
 
 The suite sees three fixtures: `student` (a proxy to the worker), `ref` (the reference module) and
-`rng` (a numpy Generator seeded from the test id). Each test's outcome becomes a `TestOutcome` whose
-`message` is safe to show the student and whose `detail` is for the instructor.
+`rng` (a numpy Generator seeded from the test id). Each test's outcome becomes a
+`grader.records.TestOutcome` whose `message` is safe to show the student and whose `detail` is for
+the instructor.
 """
 from __future__ import annotations
 
@@ -19,20 +20,7 @@ import pytest
 from grader.assignments import Assignment, load_solution
 from grader.checks import HintedFailure
 from grader.errors import StudentSideError
-
-
-@dataclasses.dataclass
-class TestOutcome:
-    nodeid: str
-    name: str
-    grade_id: str
-    max_points: float
-    points: float = 0.0
-    status: str = "failed"  # passed | failed | error
-    message: str = ""
-    detail: str = ""
-    duration_s: float = 0.0
-    doc: str = ""  # what the test checks (its docstring's first line): student-visible, pass or fail
+from grader.records import TestOutcome, failure_message
 
 
 def _fixtures(student, ref) -> type:
@@ -128,11 +116,6 @@ def _explain(excinfo, doc: str, report) -> tuple[str, str]:
         reason = ("반환값을 검사하는 중 문제가 생겼습니다. 반환값의 형식(타입, 모양)이 과제 설명과 "
                   "같은지 보세요.")
     return failure_message(doc, reason), detail
-
-
-def failure_message(doc: str, reason: str) -> str:
-    """`<what the test checks> — <what went wrong>`; the docstring alone is never a failure text."""
-    return f"{doc} — {reason}" if doc else reason
 
 
 def _pytest_args(assignment: Assignment, exitfirst: bool = False) -> list[str]:

@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
-from traitlets import Unicode
-
 from passwords import matches
+from traitlets import Unicode
 
 
 class DemoAuthenticator(Authenticator):

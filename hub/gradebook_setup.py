@@ -26,7 +26,7 @@ def main(students: list[str]) -> None:
         for assignment_id in sorted(policies.assignments):
             due = policies.policy(assignment_id).due
             # nbgrader keeps due dates as naive UTC.
-            naive = due.astimezone(dt.timezone.utc).replace(tzinfo=None) if due else None
+            naive = due.astimezone(dt.UTC).replace(tzinfo=None) if due else None
             gradebook.update_or_create_assignment(assignment_id, duedate=naive)
         for number, student in enumerate(students, start=1):
             gradebook.update_or_create_student(student, first_name=f"학생 {number}",

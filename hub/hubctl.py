@@ -8,7 +8,7 @@
   venv/      JupyterHub (pyproject's `hub` extra) and the runtime of the student distribution
              (JupyterLab, nbgrader, numpy, torch, ...): every server of the hub runs from it
   proxy/     configurable-http-proxy from npm, pinned by hub/proxy/package-lock.json
-  student/   the student distribution (grader/student_dist.py): the students' Jupyter settings
+  student/   the student distribution (grader/authoring/student_dist.py): the students' Jupyter settings
   etc/       Jupyter settings of the students' servers and of the course account (hub/jupyter/)
   exchange/  nbgrader's exchange (1777: every account creates its entries, removes only its own)
   home/      one home per account (0700)
@@ -216,7 +216,7 @@ def install_proxy(layout: Layout) -> Path:
 def build_student_distribution(layout: Layout) -> Path:
     """The distribution students get (no answers), for its runtime and its Jupyter settings.
     Notebooks reach students through the exchange only, so its release/ folder is left out."""
-    from grader import student_dist
+    from grader.authoring import student_dist
 
     scratch = layout.root / ".dist-build"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -230,7 +230,7 @@ def build_student_distribution(layout: Layout) -> Path:
 
 
 def _chmod_tree(top: Path, file_mode: int, dir_mode: int) -> None:
-    for folder, dirs, files in os.walk(top):
+    for folder, _dirs, files in os.walk(top):
         os.chmod(folder, dir_mode)
         for name in files:
             path = Path(folder) / name
@@ -239,7 +239,7 @@ def _chmod_tree(top: Path, file_mode: int, dir_mode: int) -> None:
 
 
 def _chown_tree(top: Path, uid: int, gid: int) -> None:
-    for folder, dirs, files in os.walk(top):
+    for folder, _dirs, files in os.walk(top):
         os.chown(folder, uid, gid)
         for name in files:
             os.lchown(Path(folder) / name, uid, gid)

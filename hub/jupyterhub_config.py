@@ -8,7 +8,7 @@ paths; everything else is what a course on one machine needs:
   account (the hub runs as root), so file permissions keep students out of the course account's
   home (answers, hidden tests, the gradebook), out of each other's homes and out of each other's
   submissions in the nbgrader exchange;
-- students' servers run with the student distribution's Jupyter settings (grader/student_dist.py:
+- students' servers run with the student distribution's Jupyter settings (grader/authoring/student_dist.py:
   Assignment List and Validate, no formgrader or create-assignment) and the course's exchange;
 - the formgrader is a hub-managed service, /services/<course id>/, running JupyterLab as the course
   account in the course directory (nbgrader's "one class, multiple graders" layout); the hub group

@@ -24,8 +24,9 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "solutions"))
-from grader.assignments import load_solution  # noqa: E402
 from course_model import save_course_model  # noqa: E402
+
+from grader.assignments import load_solution  # noqa: E402
 
 EOT = "<|endoftext|>"
 DEFAULTS = dict(vocab_size=4096, n_ctx=128, d_model=128, n_layers=4, n_heads=4, d_ff=512)
@@ -128,7 +129,9 @@ def main(argv=None) -> dict:
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
         if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
             v = mean_loss(model, valid, DEFAULTS["n_ctx"])
-            curve["step"].append(step + 1); curve["train"].append(running); curve["valid"].append(v)
+            curve["step"].append(step + 1)
+            curve["train"].append(running)
+            curve["valid"].append(v)
             bar.set_postfix(train=f"{running:.3f}", valid=f"{v:.3f}")
             print(f"\nstep {step + 1}: train {running:.3f}, valid {v:.3f} (ppl {math.exp(v):.1f})", flush=True)
             if not args.no_save:  # a checkpoint at every evaluation: a killed run still leaves one
@@ -157,7 +160,10 @@ def main(argv=None) -> dict:
         fig, ax = plt.subplots(figsize=(6, 3.5))
         ax.plot(curve["step"], curve["train"], label="train (EMA)")
         ax.plot(curve["step"], curve["valid"], label="validation (first 64 windows)")
-        ax.set_xlabel("step"); ax.set_ylabel("loss (nats/token)"); ax.legend(); fig.tight_layout()
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss (nats/token)")
+        ax.legend()
+        fig.tight_layout()
         fig.savefig(plot_dir / "valid_curve.png", dpi=100)
     print("\n== summary ==")
     print(json.dumps({k: v for k, v in summary.items() if k != "curve"}, indent=1))

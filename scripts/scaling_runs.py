@@ -25,7 +25,6 @@ import argparse
 import collections
 import csv
 import hashlib
-import math
 import platform
 import sys
 import time

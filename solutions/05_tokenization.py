@@ -260,3 +260,19 @@ def _apply_merges(data: bytes, ranks: dict) -> list[bytes]:
             break
         word = _merge_word(word, best, best[0] + best[1])
     return list(word)
+
+
+def hf_bpe(text: str, vocab_size: int):
+    """비교용: 같은 텍스트와 어휘 크기로 Hugging Face `tokenizers`의 바이트 수준 BPE를 학습합니다.
+
+    GPT-2와 같은 사전 토큰화(ByteLevel, use_regex=True, 앞 공백 없음)와 256개 바이트 알파벳에서
+    시작하므로, `train_bpe`와 압축률·속도를 나란히 잴 수 있습니다. 학습된 `Tokenizer`를 돌려줍니다.
+    """
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=0, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tokenizer.train_from_iterator([text], trainer)
+    return tokenizer

@@ -19,7 +19,6 @@ from torch import nn
 
 from grader.assignments import load_solution
 
-
 # Given code: 07's attention. The notebook's support cell copies these definitions from
 # solutions/07_attention.py at build time; here they are loaded from the same file.
 _attention = load_solution("07_attention")

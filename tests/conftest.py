@@ -1,5 +1,4 @@
 """Shared helpers for the project's own tests."""
-import pytest
 
 from grader import assignments
 

@@ -351,21 +351,11 @@ print("마지막 병합 10개:", [(a + b).decode("utf-8", errors="backslashrepla
 # Hugging Face `tokenizers`의 바이트 수준 BPE와도 비교합니다. 기준선: 글자 단위 토큰화는 1.0,
 # 바이트 단위는 약 0.4입니다.
 
+# %% support=["05_tokenization:hf_bpe"] tags=["skip-grading"]
+
 # %% tags=["skip-grading"]
 if "tokenizer" not in globals():  # the cell above stopped at an unfinished function
     raise NotImplementedError("위의 train_bpe와 BPETokenizer를 먼저 구현한 뒤 이 셀을 실행하세요.")
-
-from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
-
-def hf_bpe(text, vocab_size):
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=0, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator([text], trainer)
-    return tok
-
 
 sizes = [256, 384, 512, 768, 1024, 1536, 2047]
 ours, hf, fertility = [], [], []

@@ -162,3 +162,11 @@ def load_filter(program: bytes) -> None:
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0),
            "seccomp")
+
+
+def main(argv: list[str]) -> None:
+    """The probe of grader.sandbox.private_mounts_work: confine by the plan in argv[0], say so."""
+    import json
+
+    enter(json.loads(argv[0]))
+    print("confined")

@@ -1,7 +1,8 @@
 """The untrusted worker: runs the student's notebook cells, then answers the grader's calls.
 
-Started by `grader.sandbox` as `python -I -S -c <boot>` with a sys.path holding only this runtime
-copy, the site-packages and the submission's folder. It reads pickled requests from one pipe and
+Started through grader/launcher.py (`python -I -S -c <boot>`, then grader.worker.start) or forked
+by a fork server (grader.worker.forkserver), with a sys.path holding only this runtime copy, the
+site-packages and the submission's folder. It reads pickled requests from one pipe and
 writes plain-data responses (see `wire`) to another; fds 0-2 are /dev/null and a log file, so
 nothing the student prints can be mistaken for a response.
 """
@@ -105,7 +106,7 @@ class Worker:
             filename = f"<{label}>"
             linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
             try:
-                exec(compile(code, filename, "exec"), self.namespace)  # noqa: S102 — the point
+                exec(compile(code, filename, "exec"), self.namespace)  # running the cell is the point
                 outcomes.append({"cell": label, "ok": True})
             except BaseException as exc:  # noqa: BLE001
                 outcomes.append({"cell": label, "ok": False, **_describe(exc)})

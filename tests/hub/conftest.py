@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "student"))
 sys.path.insert(0, str(ROOT / "hub"))
 
-from _student import CHROMIUM_FLAGS, SCREENSHOTS, chromium_path  # noqa: E402
-
 import hubctl  # noqa: E402
+
+from _student import CHROMIUM_FLAGS, SCREENSHOTS, chromium_path  # noqa: E402
 
 STUDENTS = 2
 

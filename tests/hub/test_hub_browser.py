@@ -232,7 +232,7 @@ def run_term(hub) -> dict:
             context, page = _log_in(hub, name)
             _lab(hub, page, name)
             labs[name] = (context, page)
-        for name, (context, page) in labs.items():
+        for name, (_context, page) in labs.items():
             _assignment_list(page)
             _item(page, "released_assignments_list").wait_for(state="visible", timeout=UI_MS)
             shots(page, f"{name}-assignment-list")
@@ -248,7 +248,7 @@ def run_term(hub) -> dict:
         solved = page.locator(".jp-NotebookPanel .jp-CodeCell", has_text="def accuracy_score").first
         solved.scroll_into_view_if_needed()
         shots(page, f"{first}-solved-notebook")
-        for name, (context, page) in labs.items():
+        for name, (_context, page) in labs.items():
             page.goto(f"{hub.url}/user/{name}/lab", wait_until="domcontentloaded")
             _lab(hub, page, name)
             _assignment_list(page)
@@ -296,7 +296,7 @@ def run_term(hub) -> dict:
 
         # Each student: fetch the feedback and open it.
         seen["feedback"] = {}
-        for name, (context, page) in labs.items():
+        for name, (_context, page) in labs.items():
             page.goto(f"{hub.url}/user/{name}/lab", wait_until="domcontentloaded")
             _lab(hub, page, name)
             _assignment_list(page)

@@ -11,7 +11,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from grader import nbgrader_plugin, report
+from grader import report
+from grader.nbgrader import plugin as nbgrader_plugin
 
 # Korean that says something went wrong, guesses at a mistake, or tells the reader to act. Each
 # alternative is a verb ending or a fixed phrase, never a bare noun: "오류 없이", "틀린 샘플",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import random
 
-from grader.score import Result
-from grader.suite import TestOutcome, failure_message
+from grader.records import Result, TestOutcome, failure_message
 
 # (test name, graded cell, points, ability needed to pass, Korean hint)
 TESTS = [

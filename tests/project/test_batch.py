@@ -9,7 +9,7 @@ import time
 import pytest
 
 from grader.assignments import ROOT
-from grader.samples import write_samples
+from grader.authoring.samples import write_samples
 
 # One xdist worker for the whole file: the tests share the uninterrupted batch below.
 pytestmark = pytest.mark.xdist_group("batch")

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _synthetic_class import TESTS, result  # noqa: E402
-
-from grader import batch, course, disclosure, report  # noqa: E402
-from grader.nbgrader_plugin import _test_line  # noqa: E402
+from _synthetic_class import TESTS, result
+from grader import course, disclosure, report, report_folder
+from grader.nbgrader.plugin import _test_line
 
 KST = dt.timezone(dt.timedelta(hours=9))
 DUE = dt.datetime(2027, 5, 25, 23, 59, tzinfo=KST)
@@ -127,10 +126,10 @@ def test_batch_feedback_files_follow_the_level_and_the_gradebook_does_not(tmp_pa
     monkeypatch.setenv(course.COURSE_FILE_ENV, str(tmp_path / "course.toml"))
     _course(tmp_path, "score-only", "full")
     monkeypatch.setenv(disclosure.NOW_ENV, (DUE - dt.timedelta(hours=1)).isoformat())
-    options = batch.ReportOptions(similarity=False)
-    batch.write_outputs([student_result], tmp_path / "before", options=options)
+    options = report_folder.Options(similarity=False)
+    report_folder.write([student_result], tmp_path / "before", options=options)
     monkeypatch.setenv(disclosure.NOW_ENV, (DUE + dt.timedelta(hours=1)).isoformat())
-    batch.write_outputs([student_result], tmp_path / "after", options=options)
+    report_folder.write([student_result], tmp_path / "after", options=options)
     feedback = Path("feedback") / "alice" / "12_evaluation.md"
     before = (tmp_path / "before" / feedback).read_text(encoding="utf-8")
     after = (tmp_path / "after" / feedback).read_text(encoding="utf-8")

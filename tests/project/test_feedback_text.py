@@ -12,14 +12,17 @@ import numpy as np
 import pytest
 
 from _feedback import passed_feedback_problems, reads_as_failure, student_texts
-from grader import assignments, mutants
-from grader.checks import HintedFailure, SHAPE_MESSAGE, assert_close, assert_equal, student_raises
+from grader import assignments
+from grader.authoring import mutants
+from grader.authoring.spec import graded_functions
+from grader.checks import SHAPE_MESSAGE, HintedFailure, assert_close, assert_equal, student_raises
 from grader.divergence import hint_key
 from grader.errors import NOT_IMPLEMENTED, StudentCodeError
 from grader.grade import grade_trusted_source
-from grader.samples import _graded_functions
-from grader.score import Result
-from grader.suite import TestOutcome as Outcome  # not `Test*`: pytest would collect it
+from grader.records import (
+    Result,
+    TestOutcome as Outcome,  # not `Test*`: pytest would collect it
+)
 
 
 def _outcome(name, status, doc, message=""):
@@ -135,7 +138,7 @@ def test_a_wrong_shape_or_type_is_named_as_such_not_given_a_value_hint():
 def test_an_unimplemented_roc_auc_score_says_so_and_not_raise_value_error():
     """The issue's case: a stubbed roc_auc_score, graded through the hidden suite's roc cell."""
     evaluation = assignments.get("12_evaluation")
-    names = [n for n in _graded_functions(evaluation) if n.startswith("roc")]
+    names = [n for n in graded_functions(evaluation) if n.startswith("roc")]
     source = mutants.stub_definitions(evaluation.solution.read_text(encoding="utf-8"), names)
     result = grade_trusted_source(evaluation, source, "stub", cell="test_roc_auc")
     assert result.tests and all(t.status == "failed" for t in result.tests)

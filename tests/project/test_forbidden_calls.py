@@ -7,8 +7,9 @@ importlib, catching the refusal, torch's C functions); each is either refused or
 import nbformat
 import pytest
 
-from grader import assignments, course, forbidden, mutants
-from grader.build import build_notebook
+from grader import assignments, course, forbidden
+from grader.authoring import mutants
+from grader.authoring.build import build_notebook
 from grader.grade import grade_notebook
 from grader.load import load_submission
 

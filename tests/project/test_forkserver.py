@@ -5,9 +5,9 @@ import subprocess
 import pytest
 
 from grader import assignments, forkserver
+from grader.authoring.samples import write_samples
 from grader.grade import grade_notebook
 from grader.proxy import Student
-from grader.samples import write_samples
 from grader.sandbox import Limits
 from grader.session import WorkerSession
 

@@ -1,7 +1,7 @@
 """Generated files are never edited by hand: a fresh generation must equal what is committed."""
 import nbformat
 
-from grader.build import build_notebook, generate_release
+from grader.authoring.build import build_notebook, generate_release
 
 
 def test_source_notebook_matches_its_sources(assignment):
@@ -9,7 +9,7 @@ def test_source_notebook_matches_its_sources(assignment):
     committed = nbformat.read(assignment.source_notebook, as_version=4)
     assert nbformat.writes(fresh) == nbformat.writes(committed), (
         f"assignments/{assignment.id}/{assignment.id}.ipynb is stale: run "
-        f"`python -m grader.build {assignment.id}`")
+        f"`python -m grader.authoring.build {assignment.id}`")
 
 
 def test_release_matches_a_fresh_nbgrader_generation(assignment, tmp_path):
@@ -22,7 +22,7 @@ def test_release_matches_a_fresh_nbgrader_generation(assignment, tmp_path):
     for name in fresh_files:
         fresh, committed = fresh_dir / name, assignment.release_dir / name
         assert fresh.read_bytes() == committed.read_bytes(), (
-            f"release/{assignment.id}/{name} is stale: run `python -m grader.build {assignment.id}`")
+            f"release/{assignment.id}/{name} is stale: run `python -m grader.authoring.build {assignment.id}`")
 
 
 def test_graded_cells_carry_the_hidden_suite_points(assignment):
@@ -35,16 +35,16 @@ def test_graded_cells_carry_the_hidden_suite_points(assignment):
 
 
 def test_embedded_solutions_record_matches_the_release_notebook(assignment):
-    from grader import embedded
+    from grader.authoring import embedded
 
     assert embedded.load_record().get(assignment.id) == embedded.derive(assignment.id), (
         f"release/embedded_solutions.json is stale for {assignment.id}: run "
-        f"`python -m grader.build {assignment.id}`")
+        f"`python -m grader.authoring.build {assignment.id}`")
 
 
 def test_embedded_solutions_record_lists_exactly_the_assignments():
-    from grader import embedded
     from grader.assignments import all_ids
+    from grader.authoring import embedded
 
     assert sorted(embedded.load_record()) == all_ids(), (
-        "release/embedded_solutions.json is stale: run `python -m grader.build --all`")
+        "release/embedded_solutions.json is stale: run `python -m grader.authoring.build --all`")

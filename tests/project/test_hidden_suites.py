@@ -3,7 +3,8 @@
 import pytest
 
 from _feedback import passed_feedback_problems
-from grader import mutants, suite
+from grader import suite
+from grader.authoring import mutants
 from grader.errors import NOT_IMPLEMENTED
 from grader.grade import grade_notebook, grade_trusted_source
 

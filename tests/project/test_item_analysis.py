@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import html.parser
-import io
 import sys
 from pathlib import Path
 
@@ -15,9 +14,9 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _synthetic_class import TESTS, klass, result  # noqa: E402
-
-from grader import analysis, batch  # noqa: E402
+from _synthetic_class import TESTS, klass, result
+from grader.insight import analysis
+from grader.results import write_atomically
 
 HOSTILE_ID = '<img src=x onerror="alert(1)">'
 HOSTILE_HINT = '<script>alert("hint")</script> 정밀도의 분모'
@@ -100,7 +99,7 @@ def test_submissions_with_nothing_graded_are_left_out_and_named(class_of_40):
 
 def test_csv_and_html_are_written_per_assignment_with_an_index(tmp_path, class_of_40):
     other = klass(5, assignment="07_attention")
-    written = analysis.write(class_of_40 + other, tmp_path, batch.write_atomically)
+    written = analysis.write(class_of_40 + other, tmp_path, write_atomically)
     names = sorted(p.name for p in written)
     assert names == ["07_attention.csv", "07_attention.html", "12_evaluation.csv", "12_evaluation.html",
                      "index.html"]

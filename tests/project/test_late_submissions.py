@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _synthetic_class import result  # noqa: E402
-
-from grader import batch, course, discover, late  # noqa: E402
+from _synthetic_class import result
+from grader import course, discover, late, results
 
 KST = dt.timezone(dt.timedelta(hours=9))
 DUE = dt.datetime(2027, 5, 25, 23, 59, tzinfo=KST)
@@ -90,10 +89,10 @@ def test_stored_results_get_the_penalty_of_the_course_file_in_force(tmp_path, mo
     monkeypatch.setenv(course.COURSE_FILE_ENV, str(tmp_path / "course.toml"))
     _course(tmp_path)
     r = result("bob", {"test_macro_f1"}, submitted_at=(DUE + dt.timedelta(minutes=30)).isoformat())
-    path = batch.result_path(tmp_path / "results", r.assignment, r.student)
+    path = results.result_path(tmp_path / "results", r.assignment, r.student)
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(r.to_dict()), encoding="utf-8")
-    [loaded] = batch.load_results([tmp_path / "results"])
+    [loaded] = results.load([tmp_path / "results"])
     assert (loaded.raw_score, loaded.late_penalty, loaded.score) == (20, 2.0, 18)
 
 
@@ -137,7 +136,7 @@ def test_a_timestamp_that_is_not_a_time_or_a_link_is_named_and_not_followed(tmp_
 
 
 def test_timestamps_are_read_in_the_forms_nbgrader_writes():
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert late.parse_timestamp("2027-05-25 15:30:00.123456 UTC") == \
         dt.datetime(2027, 5, 25, 15, 30, 0, 123456, tzinfo=utc)
     assert late.parse_timestamp("2027-05-26 00:30:00+09:00") == dt.datetime(2027, 5, 25, 15, 30, tzinfo=utc)

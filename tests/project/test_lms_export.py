@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _synthetic_class import result  # noqa: E402
-
-from grader import batch, course, lms  # noqa: E402
+from _synthetic_class import result
+from grader import course, report_folder
+from grader.insight import lms
 
 EXAMPLES = Path(__file__).with_name("lms_examples")
 TESTS = [("test_a", "cell_a", 60, 0, "힌트 a"), ("test_b", "cell_b", 25, 0, "힌트 b"),
@@ -34,7 +34,7 @@ def small_class(tmp_path, monkeypatch):
 
 
 def _report(results, folder, **options):
-    batch.write_outputs(results, folder, options=batch.ReportOptions(similarity=False, **options))
+    report_folder.write(results, folder, options=report_folder.Options(similarity=False, **options))
     return folder / "lms"
 
 

@@ -1,5 +1,5 @@
 """Mutation testing in CI: a small fixed sample of each reference's mutants (mutmut's operators,
-grader/mutation_testing.py) must all be killed by the assignment's hidden suite.
+grader/authoring/mutation_testing.py) must all be killed by the assignment's hidden suite.
 
 The whole run is `benchmarks/mutation.py` (tens of minutes); here a seeded sample of SAMPLE mutants per
 assignment keeps it to seconds. Assignments whose last full run was below the 95 % goal are listed
@@ -7,7 +7,7 @@ in benchmarks/mutation_goal.toml and skipped, with the reason, until their suite
 """
 import pytest
 
-from grader import mutation_testing
+from grader.authoring import mutation_testing
 
 SAMPLE = 3
 SEED = 0

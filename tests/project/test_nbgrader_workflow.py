@@ -32,10 +32,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, course, embedded, fingerprint, release_gate
-from grader.build import build_notebook
-from grader.nbgrader_results import RESULTS_DIR
-from grader.samples import submissions_for
+from grader import assignments, course, fingerprint
+from grader.authoring import embedded, release_gate
+from grader.authoring.build import build_notebook
+from grader.authoring.samples import submissions_for
+from grader.results import RESULTS_DIR
 
 # One worker builds the courses once for every test here (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("nbgrader_workflow")
@@ -145,6 +146,7 @@ def _new_course(folder: Path, assignment, exchange: Path | None) -> Path:
     (folder / "assignments" / AID).mkdir(parents=True)
     (folder / "assignments" / AID / f"{AID}.ipynb").write_bytes(
         assignment.source_notebook.read_bytes())
+    # The import path of course copies made before the nbgrader glue moved to grader/nbgrader/.
     lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})",
              "from grader.nbgrader_plugin import configure", "c = get_config()", "configure(c)",
              "c.CourseDirectory.source_directory = 'assignments'"]
@@ -211,7 +213,7 @@ def courses(tmp_path_factory):
             nbgrader("fetch_feedback", AID, f"--student={student}", cwd=home)
         for course in (hub, lms):
             nbgrader("export", "--to=grades.csv", cwd=course)
-            subprocess.run([sys.executable, "-m", "grader.nbgrader_results",
+            subprocess.run([sys.executable, "-m", "grader.nbgrader.tests_csv",
                             "--output", "tests.csv"], cwd=course, check=True,
                            env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
         # The instructor's reports from the nbgrader path's results.
@@ -359,9 +361,9 @@ def test_timestamps_are_read_as_nbgrader_reads_them():
 
 def test_the_lms_collector_reads_local_time_where_dateutil_sees_an_offset():
     from nbgrader.utils import parse_utc
-
-    from grader.nbgrader_plugin import LmsFileNames, configure
     from traitlets.config import Config
+
+    from grader.nbgrader.plugin import LmsFileNames, configure
 
     config = Config()
     configure(config)

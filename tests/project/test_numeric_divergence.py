@@ -9,7 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from grader import assignments, divergence, mutants
+from grader import assignments, divergence
+from grader.authoring import mutants
 from grader.checks import SHAPE_MESSAGE, HintedFailure, assert_close
 from grader.grade import grade_trusted_source
 

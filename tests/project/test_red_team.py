@@ -13,6 +13,7 @@ import pytest
 
 from grader import sandbox, selfcheck
 from grader.assignments import ROOT
+from grader.errors import StudentSideError
 from grader.proxy import Student
 from grader.sandbox import Limits, bubblewrap_works
 from grader.session import WorkerSession
@@ -155,7 +156,7 @@ def test_fork_bomb_is_bounded_by_the_deadline(attack):
                      "            import time; time.sleep(60); os._exit(0)\n    while True:\n        pass\n",
                      limits=Limits(load_seconds=20, call_seconds=2))
     started = time.monotonic()
-    with pytest.raises(Exception):
+    with pytest.raises(StudentSideError):
         student.probe()
     assert time.monotonic() - started < 15
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, mutants, report
+from grader import assignments, report
 from grader.assignments import ROOT
-from grader.build import build_notebook
+from grader.authoring import mutants
+from grader.authoring.build import build_notebook
 from grader.grade import grade_notebook, grade_trusted_source
 from grader.sandbox import Limits, bubblewrap_works, pids_cgroup_works
 

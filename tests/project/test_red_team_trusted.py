@@ -26,13 +26,13 @@ import pytest
 
 from grader import assignments, budget, forkserver, grade, report, sandbox
 from grader.assignments import ROOT
-from grader.build import build_notebook
+from grader.authoring import budget as authoring_budget
+from grader.authoring.build import build_notebook
 from grader.errors import BudgetExceeded, CallTimeout, StudentSideError
 from grader.proxy import Student
+from grader.records import Result, TestOutcome as Outcome
 from grader.sandbox import Limits, bubblewrap_works
-from grader.score import Result
 from grader.session import WorkerSession
-from grader.suite import TestOutcome as Outcome
 
 FAST = Limits(load_seconds=20, call_seconds=5)
 MODES = ["warm", "cold", "process"]
@@ -101,7 +101,7 @@ def test_a_returned_objects_class_name_is_never_quoted_to_the_student(mode):
         assert "make(…).boom" in failed.value.student_message
         assert "ZeroDivisionError" in failed.value.student_message
         with pytest.raises(StudentSideError) as missing:
-            made.no_such_method
+            _ = made.no_such_method
         with pytest.raises(CallTimeout) as hung:
             student.make("LEAK [0, 1, 1, 0]").hang()
         for exc in (failed.value, missing.value, hung.value):
@@ -163,15 +163,14 @@ CHANNELS = ["error", "builtin-error", "missing", "unencodable", "forbidden", "ha
 def _student_facing(result: Result) -> str:
     """Every format a student (or a student-visible CI page) is shown: the batch's feedback
     files are these renderers' output; nbgrader's feedback is built from `_test_line`."""
-    from grader import batch
-    from grader.nbgrader_plugin import _cell_outputs, _test_line
+    from grader.nbgrader.plugin import _cell_outputs, _test_line
 
     texts = [json.dumps(result.to_dict(instructor=False), ensure_ascii=False)]
     texts += [report.render([result], fmt) for fmt in ("md", "junit", "gradescope", "table")]
     texts += [_test_line(t) for t in result.tests] + [f"채점 알림: {n}" for n in result.notes]
     texts += [json.dumps(_cell_outputs(v["points"], v["max_points"], ""), ensure_ascii=False)
               for v in result.cells().values()]
-    texts.append(batch.render_summary([result]))
+    texts.append(report.render_summary([result]))
     return "\n".join(texts)
 
 
@@ -359,7 +358,7 @@ def test_every_assignment_has_a_budget_in_the_course_file():
 
     for assignment_id in assignments.all_ids():
         seconds = course.load().policy(assignment_id).budget_seconds
-        assert seconds is not None and seconds >= budget.FLOOR_SECONDS, assignment_id
+        assert seconds is not None and seconds >= authoring_budget.FLOOR_SECONDS, assignment_id
 
 
 def test_the_budget_command_writes_the_course_file_and_keeps_the_rest(tmp_path):
@@ -369,14 +368,14 @@ def test_the_budget_command_writes_the_course_file_and_keeps_the_rest(tmp_path):
     original = ("# comment\n[course]\nid = \"x\"\n\n[assignments.01_ngram]\n"
                 "due = 2027-03-09T23:59:00+09:00\nbudget_seconds = 5\n\n[assignments.02_rnn_lstm]\n")
     path.write_text(original, encoding="utf-8")
-    budget.write_budgets({"01_ngram": 130, "02_rnn_lstm": 140}, path)
+    authoring_budget.write_budgets({"01_ngram": 130, "02_rnn_lstm": 140}, path)
     loaded = course.load(path)
     assert loaded.policy("01_ngram").budget_seconds == 130
     assert loaded.policy("02_rnn_lstm").budget_seconds == 140
     assert loaded.policy("01_ngram").due is not None
     assert path.read_text(encoding="utf-8").startswith("# comment\n")
-    assert budget.budget_from(0.5, 0.2) == budget.FLOOR_SECONDS
-    assert budget.budget_from(30.0, 12.0) == 300
+    assert authoring_budget.budget_from(0.5, 0.2) == authoring_budget.FLOOR_SECONDS
+    assert authoring_budget.budget_from(30.0, 12.0) == 300
 
 
 # ------------------------------------------------------------------------------ 5. kernel state

@@ -1,6 +1,7 @@
 """A stored result is graded again when what graded it changed, and the report names every score
 that moved (old -> new); the nbgrader path records the same fingerprint."""
 import csv
+import io
 import json
 import os
 import shutil
@@ -11,10 +12,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import assignments, fingerprint, mutants, suite
-from grader.build import build_notebook
-from grader.nbgrader_results import save_result, stale_results
-from grader.score import Result
+from grader import assignments, fingerprint
+from grader.authoring import mutants
+from grader.authoring.build import build_notebook
+from grader.records import Result, TestOutcome
+from grader.results import save, stale
 
 AID = "12_evaluation"
 ROOT = assignments.ROOT
@@ -143,19 +145,37 @@ def test_the_fingerprint_names_the_part_that_changed(tmp_path):
 
 
 def _result(student: str) -> Result:
-    test = suite.TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
+    test = TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
                        status="passed")
     return Result(AID, student, [test], ["process"], 0.1)
 
 
 def test_the_nbgrader_path_records_the_notebook_and_what_graded_it(tmp_path):
     evaluation = assignments.get(AID)
-    saved = save_result(_result("alice"), tmp_path, notebook=evaluation.release_notebook)
+    saved = save(_result("alice"), tmp_path,
+                 notebook_sha256=fingerprint.notebook_sha256(evaluation.release_notebook))
     doc = json.loads(saved.read_text("utf-8"))
     assert doc["graded_by"] == fingerprint.graded_by(evaluation)
     assert doc["notebook_sha256"] == fingerprint.notebook_sha256(evaluation.release_notebook)
-    assert stale_results(tmp_path) == {}
+    assert stale(tmp_path) == {}
     doc["graded_by"]["fingerprint"] = "an older suite"
     saved.write_text(json.dumps(doc), encoding="utf-8")
-    assert stale_results(tmp_path) == {AID: ["alice"]}
+    assert stale(tmp_path) == {AID: ["alice"]}
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_both_paths_write_the_per_test_csv_in_the_same_columns(tmp_path, monkeypatch):
+    from grader import report, report_folder
+    from grader.nbgrader.tests_csv import write_tests_csv
+
+    monkeypatch.setattr(report, "write_plot", lambda results, path: None)
+    graded = [_result("bob"), _result("alice")]
+    for result in graded:
+        save(result, tmp_path / "grader_results", notebook_sha256=None)
+    report_folder.write(graded, tmp_path / "report", options=report_folder.Options(similarity=False))
+    nbgrader_path = io.StringIO()
+    assert write_tests_csv(tmp_path / "grader_results", nbgrader_path) == 2
+    batch_path = (tmp_path / "report" / "tests.csv").read_bytes().decode("utf-8")
+    assert nbgrader_path.getvalue() == batch_path
+    assert batch_path.splitlines()[0].split(",")[:2] == ["student", "assignment"]
+    assert [row.split(",")[0] for row in batch_path.splitlines()[1:]] == ["alice", "bob"]

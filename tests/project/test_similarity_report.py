@@ -12,10 +12,11 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _class_of_40 as generated  # noqa: E402
-from _synthetic_class import result  # noqa: E402
-
-from grader import assignments, batch, forbidden, similarity  # noqa: E402
+import _class_of_40 as generated
+from _synthetic_class import result
+from grader import assignments, forbidden
+from grader.insight import similarity
+from grader.results import write_atomically
 
 AID = "12_evaluation"
 
@@ -145,7 +146,7 @@ def test_the_report_folder_gets_a_page_and_a_csv_per_assignment(submitted, tmp_p
         r = result(student, set())
         r.notebook = str(folder / student / AID / f"{AID}.ipynb")
         results.append(r)
-    written = similarity.write(results, tmp_path, batch.write_atomically)
+    written = similarity.write(results, tmp_path, write_atomically)
     assert sorted(p.name for p in written) == [f"{AID}.csv", f"{AID}.html"]
     rows = (tmp_path / f"{AID}.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("student_a,student_b,similarity") and len(rows) == 1 + 3

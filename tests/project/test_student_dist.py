@@ -22,8 +22,9 @@ import nbformat
 import pytest
 import yaml
 
-from grader import assignments, course, embedded, release_gate, student_dist
+from grader import assignments, course
 from grader.assignments import ROOT
+from grader.authoring import embedded, release_gate, student_dist
 
 COURSE_ID = course.load().id
 # Folders of this repository that students never receive, and names that only they hold.
@@ -36,7 +37,7 @@ INSTRUCTOR_NAMES = {"solutions", "tests", "hidden", "assignments", "grader", "mu
 def dist(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     # -S: no site-packages, so the builder provably needs nothing but the standard library.
-    result = subprocess.run([sys.executable, "-S", "-m", "grader.student_dist", "--out", str(out),
+    result = subprocess.run([sys.executable, "-S", "-m", "grader.authoring.student_dist", "--out", str(out),
                              "--allow-early-release"], cwd=ROOT, capture_output=True, text=True,
                             env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     assert result.returncode == 0, result.stderr

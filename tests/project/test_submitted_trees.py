@@ -15,12 +15,12 @@ import nbformat
 import pytest
 
 from grader import assignments, cli, discover
-from grader.batch import file_stem, write_atomically
-from grader.build import build_notebook
+from grader.authoring.build import build_notebook
 from grader.discover import DiscoveryError, escape_name, unescape_name
 from grader.errors import NotebookLoadError
 from grader.load import json_depth, load_submission, parse_notebook, read_notebook_bytes
 from grader.report import csv_cell
+from grader.results import file_stem, write_atomically
 
 AID = "12_evaluation"
 ROOT = assignments.ROOT
@@ -104,7 +104,7 @@ def test_a_nested_copy_inside_ones_own_folder_is_never_another_students_submissi
 
 @pytest.mark.parametrize("name", [f"{AID} (1).ipynb", f"{AID}(2).ipynb", f"{AID}-2.ipynb",
                                   f"{AID}_3.ipynb", f"{AID} copy.ipynb", f"{AID} - 복사본 (2).ipynb",
-                                  f"12_Evaluation.ipynb"])
+                                  "12_Evaluation.ipynb"])
 def test_a_browser_renamed_download_is_recognised(tmp_path, name):
     path = put(tmp_path / "ren", name)
     submission = only(discover.discover(path))
@@ -400,13 +400,12 @@ def test_hostile_folder_names_are_escaped_in_every_output(hostile):
 
 def _stub_grade(crash_on):
     def grade_notebook(path, assignment, student, limits=None):
-        from grader import suite
-        from grader.score import Result
+        from grader.records import Result, TestOutcome
 
         if student == crash_on[0]:
             os._exit(3) if crash_on[1] == "exit" else 1 / 0
-        test = suite.TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
-                                 status="passed")
+        test = TestOutcome(nodeid="t", name="t", grade_id="g", max_points=1.0, points=1.0,
+                           status="passed")
         return Result(assignment.id, student, [test], ["stub"], 0.0)
     return grade_notebook
 
@@ -414,12 +413,12 @@ def _stub_grade(crash_on):
 @pytest.mark.parametrize("how, jobs", [("raise", 1), ("exit", 2)])
 def test_a_grader_failure_costs_its_rows_never_the_batch_and_is_retried(tmp_path, monkeypatch,
                                                                         capsys, how, jobs):
-    from grader import batch, grade, selfcheck
+    from grader import grade, report, selfcheck
 
     for student in ("alice", "bob", "carol"):
         put(tmp_path, f"submitted/{student}/{AID}/{AID}.ipynb")
     monkeypatch.setattr(selfcheck, "check", lambda log: True)
-    monkeypatch.setattr(batch, "_write_plot", lambda results, path: None)
+    monkeypatch.setattr(report, "write_plot", lambda results, path: None)
     results = tmp_path / "results"
     args = ["grade", str(tmp_path / "submitted"), "--results", str(results), "--jobs", str(jobs),
             "--quiet"]

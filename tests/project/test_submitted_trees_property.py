@@ -15,15 +15,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from grader import assignments, batch, cli, grade, selfcheck, suite
+from grader import assignments, cli, grade, report, selfcheck, suite
 from grader.discover import escape_name
 from grader.errors import NotebookLoadError
 from grader.load import load_submission
+from grader.records import Result, TestOutcome
 from grader.report import csv_cell
-from grader.score import Result
 
 AID = "12_evaluation"
 LINKED_SCORE = 999  # the notebook every symlink points at: never graded
@@ -43,8 +42,8 @@ def stub_grade(path, assignment, student, limits=None):
                       ["stub"], 0.0, notes=[exc.student_message])
     code = loaded.cells[0][1] if loaded.cells else ""
     score = float(code.removeprefix("SCORE = ")) if code.startswith("SCORE = ") else 0.0
-    test = suite.TestOutcome(nodeid="stub", name="stub", grade_id="stub", max_points=1000.0,
-                             points=score, status="passed" if score else "failed")
+    test = TestOutcome(nodeid="stub", name="stub", grade_id="stub", max_points=1000.0,
+                       points=score, status="passed" if score else "failed")
     return Result(assignment.id, student, [test], ["stub"], 0.0, notes=list(loaded.notes))
 
 
@@ -131,7 +130,7 @@ def stubbed():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(grade, "grade_notebook", stub_grade)
         patch.setattr(selfcheck, "check", lambda log: True)  # the canary needs no rerun per tree
-        patch.setattr(batch, "_write_plot", lambda results, path: None)
+        patch.setattr(report, "write_plot", lambda results, path: None)
         suite.collect(assignments.get(AID))  # forked slots inherit the collected suite
         yield
 

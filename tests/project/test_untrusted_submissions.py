@@ -8,8 +8,9 @@ import time
 import nbformat
 import pytest
 
-from grader import assignments, cli, mutants
-from grader.build import build_notebook
+from grader import assignments, cli
+from grader.authoring import mutants
+from grader.authoring.build import build_notebook
 from grader.grade import grade_notebook
 from grader.sandbox import Limits
 

@@ -1,11 +1,9 @@
 """The 02_rnn_lstm reference against torch.nn.RNN / torch.nn.LSTM with copied weights, over many shapes."""
-import torch
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+import torch
+from hypothesis import given, settings, strategies as st
 
 from grader.assignments import load_solution
-
 
 m = load_solution("02_rnn_lstm")
 dims = st.integers(1, 6)

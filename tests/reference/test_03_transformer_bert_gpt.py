@@ -2,11 +2,9 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from grader.assignments import load_solution
-
 
 m = load_solution("03_transformer_bert_gpt")
 
@@ -42,7 +40,10 @@ def test_mask_tokens_rates_and_invariants():
     selected = labels != -100
     assert not selected[:, [0, -1]].any()
     assert abs(selected[:, 1:-1].float().mean().item() - 0.15) < 0.003
-    share = lambda x: (x & selected).sum().item() / selected.sum().item()
+
+    def share(x):
+        return (x & selected).sum().item() / selected.sum().item()
+
     assert abs(share(inputs == 4) - 0.8) < 0.01
     assert abs(share(inputs == ids) - 0.1) < 0.01
     assert torch.equal(labels[selected], ids[selected]) and torch.equal(inputs[~selected], ids[~selected])

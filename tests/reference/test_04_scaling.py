@@ -7,11 +7,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from grader.assignments import load_module_from, load_solution
-
 
 s = load_solution("04_scaling")
 

@@ -8,7 +8,6 @@ from hypothesis import given, settings, strategies as st
 
 from grader.assignments import ROOT, load_module_from, load_solution
 
-
 ref = load_solution("06_embedding")
 
 

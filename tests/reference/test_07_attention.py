@@ -6,7 +6,6 @@ from hypothesis import given, settings, strategies as st
 
 from grader.assignments import ROOT, load_module_from, load_solution
 
-
 ref = load_solution("07_attention")
 
 shapes = st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 7), st.integers(2, 9),

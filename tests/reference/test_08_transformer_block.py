@@ -7,7 +7,6 @@ from hypothesis import given, settings, strategies as st
 
 from grader.assignments import ROOT, load_solution
 
-
 ref = load_solution("08_transformer_block")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.build import BEGIN, END
+from grader.authoring.build import BEGIN, END
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"  # the CI artifacts

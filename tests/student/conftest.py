@@ -1,7 +1,7 @@
 """One JupyterLab server and one headless Chromium for every notebook of the browser test.
 
 The server is the student distribution's own: the distribution is built into a temporary folder
-(grader/student_dist.py, every assignment) and its launcher `tools/lab.py` starts JupyterLab as
+(grader/authoring/student_dist.py, every assignment) and its launcher `tools/lab.py` starts JupyterLab as
 `make lab` does (the course's Jupyter settings, `--allow-root` when root, release/ copied into
 mywork/), on 127.0.0.1 with no token. So every notebook opened comes from the distribution:
 `mywork/<id>/` as the launcher copied it (untouched, as a student gets it) and `mywork/_filled/<id>/`
@@ -30,7 +30,8 @@ import nbformat
 import pytest
 
 from _student import CHROMIUM_FLAGS, SCREENSHOTS, chromium_path, filled_notebook, kernel_env
-from grader import assignments, student_dist
+from grader import assignments
+from grader.authoring import student_dist
 
 SERVER_START_S = 90
 

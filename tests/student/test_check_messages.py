@@ -3,10 +3,10 @@ import os
 import sys
 from pathlib import Path
 
-import nbformat
 import nbclient
+import nbformat
 
-from grader.build import CHECK_MESSAGES
+from grader.authoring.build import CHECK_MESSAGES
 
 
 def _run(monkeypatch, *cells: str) -> list[nbformat.NotebookNode]:

@@ -19,8 +19,9 @@ PROJECT_TESTS = Path(__file__).resolve().parents[1] / "project"
 sys.path.insert(0, str(PROJECT_TESTS))
 import _class_of_40 as generated  # noqa: E402
 from _synthetic_class import klass, result  # noqa: E402
-
-from grader import analysis, assignments, batch, similarity  # noqa: E402
+from grader import assignments  # noqa: E402
+from grader.insight import analysis, similarity  # noqa: E402
+from grader.results import write_atomically  # noqa: E402
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.access(p, os.X_OK)), None)
 HOSTILE_ID = '<img src=x onerror="alert(1)">'
@@ -52,7 +53,7 @@ def browser():
 def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     hostile = result(HOSTILE_ID, {"test_accuracy_basic"}, messages={"test_macro_f1": HOSTILE_TEXT})
-    analysis.write(klass(40) + [hostile], out / "items", batch.write_atomically)
+    analysis.write(klass(40) + [hostile], out / "items", write_atomically)
 
     evaluation = assignments.get(AID)
     submitted = out / "submitted"
@@ -64,7 +65,7 @@ def pages(tmp_path_factory):
     nbformat.write(evil, submitted / "s01" / AID / "evil.ipynb")
     notebooks[HOSTILE_ID] = submitted / "s01" / AID / "evil.ipynb"
     report = similarity.analyse(evaluation, notebooks)
-    batch.write_atomically(out / "similarity.html", similarity.render_html(report))
+    write_atomically(out / "similarity.html", similarity.render_html(report))
     return {"items": out / "items" / f"{AID}.html", "index": out / "items" / "index.html",
             "similarity": out / "similarity.html", "report": report}
 

@@ -232,7 +232,7 @@ def pretokenize(text):
     },
 }
 
-# Realistic buggy submissions for the demo (`python -m grader.samples`).
+# Realistic buggy submissions for the demo (grader/authoring/samples.py).
 SAMPLES = {
     "bug-first-seen-and-per-token-decode": ["tokenization-1-first-seen-tie-break",
                                             "tokenization-8-decode-per-token"],

@@ -7,15 +7,12 @@ import pytest
 import torch
 
 from grader.checks import assert_close, assert_equal, expect
+from grader.inputs import randn, randn64
 from grader.worker.testkit_torch import BackwardProbe
 
 GRAPH_HINT = ("기울기가 PyTorch와 다릅니다. torch 연산만으로 계산해 자동 미분이 흐르게 하세요(.detach(), .numpy(), "
               ".item(), torch.no_grad()로 계산 그래프를 끊지 마세요).")
 DTYPE_HINT = "float64 입력에는 float64 결과를 돌려주세요(float32로 바꾸는 .float()이나 dtype=torch.float32를 빼세요)."
-
-
-def randn(rng, *shape, scale=1.0):
-    return torch.from_numpy((rng.standard_normal(shape) * scale).astype(np.float32))
 
 
 def random_mask(rng, *shape):
@@ -24,10 +21,6 @@ def random_mask(rng, *shape):
     rows = mask.reshape(-1, shape[-1])
     rows[np.arange(rows.shape[0]), rng.integers(0, shape[-1], rows.shape[0])] = True
     return torch.from_numpy(rows.reshape(shape))
-
-
-def randn64(rng, *shape, scale=1.0):
-    return torch.from_numpy(rng.standard_normal(shape) * scale)
 
 
 def student_vjp(student, name, inputs, cotangent):

@@ -1,8 +1,8 @@
 """The student distribution: what students receive, built from release/ and nothing else.
 
-    python -m grader.student_dist                   # every assignment that may be released now
-    python -m grader.student_dist 12_evaluation     # only these; refused if one may not be yet
-    python -m grader.student_dist --student ID      # one student's copy: their extended due dates
+    python -m grader.authoring.student_dist                   # every assignment that may be released now
+    python -m grader.authoring.student_dist 12_evaluation     # only these; refused if one may not be yet
+    python -m grader.authoring.student_dist --student ID      # one student's copy: their extended due dates
         [--out dist] [--allow-early-release] [--no-zip]
 
 Writes, under dist/ (ignored by git):
@@ -18,7 +18,7 @@ Writes, under dist/ (ignored by git):
 Everything besides release/ comes from student/ in this repository, filled in with the course's id,
 title, assignments and due dates (course.toml). Nothing is read from solutions/, tests/ or
 assignments/; tests/project/test_student_dist.py scans the result for answers. A notebook that
-carries another assignment's graded solutions stays out until those are due (grader/release_gate.py).
+carries another assignment's graded solutions stays out until those are due (grader/authoring/release_gate.py).
 Rebuilding keeps what a student added to an existing distribution folder (.venv/, mywork/, build/).
 Standard library only: `make student-dist` needs no virtual environment.
 """
@@ -39,9 +39,10 @@ import zipfile
 import zoneinfo
 from pathlib import Path
 
-from grader import course, late, release_gate
+from grader import course, late
 from grader.assignments import ROOT
-from grader.embedded import RecordError
+from grader.authoring import release_gate
+from grader.authoring.embedded import RecordError
 
 RELEASE = ROOT / "release"
 STUDENT = ROOT / "student"        # the distribution's own files (templates where noted)
@@ -172,7 +173,7 @@ def personalise(notebook: Path, assignment_id: str, student: str) -> bool:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if general not in source:
             raise ValueError(f"{notebook}: the first cell does not state the due date of course.toml; "
-                             f"rebuild it (python -m grader.build {assignment_id})")
+                             f"rebuild it (python -m grader.authoring.build {assignment_id})")
         source = source.replace(general, mine)
         cell["source"] = source.splitlines(keepends=True) if isinstance(cell["source"], list) else source
         break
@@ -290,7 +291,7 @@ def _safe(student: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.student_dist",
+    parser = argparse.ArgumentParser(prog="python -m grader.authoring.student_dist",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("ids", nargs="*", help="assignments to ship (default: all that may be)")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")

@@ -14,15 +14,15 @@ from __future__ import annotations
 import ast
 import textwrap
 
+from grader import definitions
 from grader.assignments import Assignment, load_module_from
 
 
 def _edited(source: str, name: str, edits: list[tuple[str, str]]) -> str:
-    node = next((n for n in ast.parse(source).body if getattr(n, "name", None) == name), None)
+    node = definitions.top_level(source).get(name)
     if node is None:
         raise KeyError(f"mutant edits {name!r}, which the reference does not define")
-    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
-    text = "\n".join(source.splitlines()[start:node.end_lineno])
+    text = definitions.text(source, node)
     for old, new in edits:
         if text.count(old) != 1:
             raise ValueError(f"mutant edit of {name!r}: {old!r} occurs {text.count(old)} times, not once")
@@ -57,11 +57,7 @@ def alternatives(assignment: Assignment) -> dict[str, dict[str, str]]:
 def replace_definitions(source: str, replacements: dict[str, str]) -> str:
     """The module `source` with the named top-level definitions replaced (or appended)."""
     lines = source.splitlines()
-    spans = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
-            spans[node.name] = (start, node.end_lineno)
+    spans = {name: definitions.span(node) for name, node in definitions.top_level(source).items()}
     new = {name: textwrap.dedent(text).strip("\n").splitlines() for name, text in replacements.items()}
     # Bottom-up, so that each replacement leaves the line numbers of the ones above it valid.
     for name in sorted((n for n in new if n in spans), key=lambda n: spans[n][0], reverse=True):
@@ -75,8 +71,7 @@ def replace_definitions(source: str, replacements: dict[str, str]) -> str:
 def stub_definitions(source: str, names: list[str]) -> str:
     """The module with the named functions' bodies replaced by `raise NotImplementedError()`."""
     replacements = {}
-    tree = ast.parse(source)
-    for node in tree.body:
+    for node in definitions.top_level(source).values():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
             header = ast.get_source_segment(source, node).split("\n")[0]
             if not header.rstrip().endswith(":"):  # multi-line signatures: rebuild from the AST

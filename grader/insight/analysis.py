@@ -33,8 +33,8 @@ import warnings
 from pathlib import Path
 
 from grader import divergence
-from grader.disclosure import reason
-from grader.score import Result
+from grader.records import Result, failure_reason, nothing_graded
+from grader.report import write_csv
 
 FLAG_ALL_PASS = "모두 통과"
 FLAG_ALL_FAIL = "모두 실패"
@@ -98,12 +98,6 @@ class Analysis:
                 "flagged": sum(bool(item.flags) for item in self.tests)}
 
 
-def nothing_graded(result: Result) -> bool:
-    """Every test failed for one reason that is also a note: no notebook, or none that loads."""
-    messages = {t.message for t in result.tests}
-    return len(messages) == 1 and messages <= set(result.notes)
-
-
 def _point_biserial(passed: list[int], rest: list[float]) -> float | None:
     if len(passed) < 3 or len(set(passed)) < 2 or len(set(rest)) < 2:
         return None
@@ -148,7 +142,7 @@ def analyse(results: list[Result]) -> Analysis:
         rows = [(r, t) for r, t in rows if t is not None]
         passed = [int(t.status == "passed") for _, t in rows]
         rest = [r.raw_score - t.points for r, t in rows]
-        failures = [reason(t) for _, t in rows if t.status != "passed"]
+        failures = [failure_reason(t) for _, t in rows if t.status != "passed"]
         hint, count = _top_hint(failures)
         shares = [t.points / t.max_points if t.max_points else float(ok) for (_, t), ok in zip(rows, passed)]
         tests.append(Item("test", name, grade_id, max_points, len(rows), sum(passed),
@@ -160,7 +154,7 @@ def analyse(results: list[Result]) -> Analysis:
         rows = [(r, c) for r, c in rows if c is not None]
         full = [int(c["points"] >= c["max_points"]) for _, c in rows]
         rest = [r.raw_score - c["points"] for r, c in rows]
-        failures = [reason(t) for r in kept for t in r.tests
+        failures = [failure_reason(t) for r in kept for t in r.tests
                     if t.grade_id == grade_id and t.status != "passed"]
         hint, count = _top_hint(failures)
         max_points = max((c["max_points"] for _, c in rows), default=0.0)
@@ -246,8 +240,6 @@ def _short(text: str, limit: int = 14) -> str:
 def write(results: list[Result], folder: Path, write_text) -> list[Path]:
     """items/<assignment>.csv and .html for every assignment in `results`, and items/index.html.
     `write_text(path, text)` writes atomically; CSV rows go through the report's CSV escaping."""
-    from grader.batch import _write_csv
-
     by_assignment: dict[str, list[Result]] = {}
     for result in results:
         by_assignment.setdefault(result.assignment, []).append(result)
@@ -255,7 +247,7 @@ def write(results: list[Result], folder: Path, write_text) -> list[Path]:
     for assignment in sorted(by_assignment):
         analysis = analyse(by_assignment[assignment])
         analyses.append(analysis)
-        written.append(_write_csv(folder / f"{assignment}.csv", csv_rows(analysis)))
+        written.append(write_csv(folder / f"{assignment}.csv", csv_rows(analysis)))
         page = folder / f"{assignment}.html"
         write_text(page, render_html(analysis))
         written.append(page)

@@ -1,9 +1,40 @@
-"""Score: per-test outcomes -> per-cell points -> one result object per submission."""
+"""The result records every part of the grader passes around, and their JSON form.
+
+One `TestOutcome` per hidden test (its `message` is safe to show the student, its `detail` is for
+the instructor), one `Result` per (submission, assignment), and `Result.to_dict` / `from_dict`:
+the JSON that results are stored, merged and reported in. The ground floor: the standard library
+only, so that reading and reporting results never imports pytest or numpy.
+"""
 from __future__ import annotations
 
 import dataclasses
 
-from grader.suite import TestOutcome
+
+@dataclasses.dataclass
+class TestOutcome:
+    nodeid: str
+    name: str
+    grade_id: str
+    max_points: float
+    points: float = 0.0
+    status: str = "failed"  # passed | failed | error
+    message: str = ""
+    detail: str = ""
+    duration_s: float = 0.0
+    doc: str = ""  # what the test checks (its docstring's first line): student-visible, pass or fail
+
+    __test__ = False  # a record, not a test class: pytest skips it where a test module imports it
+
+
+def failure_message(doc: str, reason: str) -> str:
+    """`<what the test checks> — <what went wrong>`; the docstring alone is never a failure text."""
+    return f"{doc} — {reason}" if doc else reason
+
+
+def failure_reason(test: TestOutcome) -> str:
+    """A failed test's message without what the test checks: the inverse of `failure_message`."""
+    prefix = f"{test.doc} — " if test.doc else ""
+    return test.message[len(prefix):] if prefix and test.message.startswith(prefix) else test.message
 
 
 @dataclasses.dataclass
@@ -64,7 +95,7 @@ class Result:
         return doc
 
     @classmethod
-    def from_dict(cls, doc: dict) -> "Result":
+    def from_dict(cls, doc: dict) -> Result:
         """The inverse of `to_dict(instructor=True)` (for resumed batches and merged shards)."""
         tests = [TestOutcome(nodeid=t.get("nodeid", t["name"]), name=t["name"], grade_id=t["grade_id"],
                              max_points=t["max_points"], points=t["points"], status=t["status"],
@@ -75,3 +106,18 @@ class Result:
                    doc["duration_s"], notebook=doc.get("notebook", ""), notes=list(doc.get("notes", [])),
                    detail=doc.get("detail", ""), submitted_at=doc.get("submitted_at"),
                    late=doc.get("late"), late_penalty=float(doc.get("late_penalty") or 0.0))
+
+
+def nothing_graded(result: Result) -> bool:
+    """Every test failed for one reason that is also a note: no notebook, or none that loads."""
+    messages = {t.message for t in result.tests}
+    return len(messages) == 1 and messages <= set(result.notes)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreChange:
+    student: str
+    assignment: str
+    old: float
+    new: float
+    reasons: tuple[str, ...]  # keys of fingerprint.DESCRIPTIONS

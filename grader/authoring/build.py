@@ -1,13 +1,13 @@
 """Build the generated files of an assignment from their single sources.
 
-    python -m grader.build 12_evaluation      # or --all
+    python -m grader.authoring.build 12_evaluation      # or --all
 
 1. `assignments/<id>/source.py` (jupytext percent: narrative and cell directives) plus the code in
    `solutions/<id>.py` -> the nbgrader source notebook `assignments/<id>/<id>.ipynb`. Points of each
    autograded-test cell come from the hidden suite's markers, so they are declared once.
 2. nbgrader `generate_assignment` -> `release/<id>/` (the student version).
 3. `release/embedded_solutions.json`: which other assignments' graded solutions the release
-   notebook carries as given code (grader/embedded.py), what the release gate reads.
+   notebook carries as given code (grader/authoring/embedded.py), what the release gate reads.
 
 `tests/project/test_generated_in_sync.py` rebuilds all three and compares them with what is committed.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from grader import forbidden
+from grader import definitions, forbidden
 from grader.assignments import Assignment, all_ids, get
 from grader.load import SKIP_TAG
 from grader.suite import points_per_cell
@@ -40,25 +40,13 @@ COURSE_MODEL_SUPPORT = '"course_model:'
 
 # ----------------------------------------------------------------------------- solution cells
 
-def _definitions(source: str) -> dict[str, ast.stmt]:
-    return {node.name: node for node in ast.parse(source).body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-
-
-def _constants(source: str) -> dict[str, ast.stmt]:
-    """Module-level `NAME = ...` assignments (a pattern, a table) that support cells may copy too."""
-    return {node.targets[0].id: node for node in ast.parse(source).body
-            if isinstance(node, ast.Assign) and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)}
-
-
 def _region(lines: list[str], indent: str) -> list[str]:
     return [indent + BEGIN] + lines + [indent + END]
 
 
 def _function_with_hidden_body(node, lines: list[str]) -> list[str]:
     """`def` line(s) and docstring stay; the rest of the body becomes a solution region."""
-    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+    start = definitions.first_line(node) - 1
     body = node.body
     has_doc = (isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
                and isinstance(body[0].value.value, str))
@@ -73,11 +61,10 @@ def _function_with_hidden_body(node, lines: list[str]) -> list[str]:
 
 def _class_with_hidden_methods(node: ast.ClassDef, lines: list[str]) -> list[str]:
     """Class line, docstring and method signatures stay; method bodies and the rest are regions."""
-    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+    start = definitions.first_line(node) - 1
     out = lines[start:node.body[0].lineno - 1]
     for index, member in enumerate(node.body):
-        member_start = (member.decorator_list[0].lineno if getattr(member, "decorator_list", None)
-                        else member.lineno) - 1
+        member_start = definitions.first_line(member) - 1
         gap = lines[(node.body[index - 1].end_lineno if index else member_start):member_start]
         out += gap
         if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -97,23 +84,22 @@ def support_cell_source(references: list[str]) -> str:
     for reference in references:
         assignment_id, _, name = reference.partition(":")
         source = Assignment(assignment_id).solution.read_text(encoding="utf-8")
-        node = _definitions(source).get(name) or _constants(source).get(name)
+        node = (definitions.top_level(source).get(name)
+                or definitions.top_level_constants(source).get(name))
         if node is None:
             raise KeyError(f"support cell names {reference!r}, which solutions/{assignment_id}.py "
                            f"does not define")
-        decorators = getattr(node, "decorator_list", None)
-        start = (decorators[0].lineno if decorators else node.lineno) - 1
-        parts.append("\n".join(source.splitlines()[start:node.end_lineno]))
+        parts.append(definitions.text(source, node))
     return "\n\n\n".join(parts)
 
 
 def solution_cell_source(names: list[str], impl_source: str) -> str:
     """The code of a solution cell: the named definitions of the implementation module."""
     lines = impl_source.splitlines()
-    definitions = _definitions(impl_source)
+    defined = definitions.top_level(impl_source)
     parts = []
     for name in names:
-        node = definitions.get(name)
+        node = defined.get(name)
         if node is None:
             raise KeyError(f"solution cell names {name!r}, which the implementation does not define")
         if isinstance(node, ast.ClassDef):
@@ -184,7 +170,7 @@ def build_notebook(assignment: Assignment, impl_source: str | None = None) -> nb
 
 def with_due_line(source: str, assignment_id: str) -> str:
     """The notebook's first cell with the due date and the late rule (course.toml) under its
-    heading; grader/student_dist.py puts a student's extension in their personal copy."""
+    heading; grader/authoring/student_dist.py puts a student's extension in their personal copy."""
     from grader import course, late
 
     line = late.due_line(course.load(), assignment_id)
@@ -276,7 +262,7 @@ def _venv_tools_on_path() -> None:
 
 
 def build(assignment: Assignment) -> None:
-    from grader import embedded
+    from grader.authoring import embedded
 
     write_source_notebook(assignment)
     generate_release(assignment, assignment.release_dir.parent)
@@ -284,7 +270,7 @@ def build(assignment: Assignment) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.authoring.build", description=__doc__.split("\n")[0])
     parser.add_argument("ids", nargs="*")
     parser.add_argument("--all", action="store_true")
     args = parser.parse_args(argv)

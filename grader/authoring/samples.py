@@ -11,25 +11,15 @@ from pathlib import Path
 
 import nbformat
 
-from grader import assignments, mutants
-from grader.build import build_notebook
-
-
-def _graded_functions(assignment) -> list[str]:
-    """Public names of the solution cells, in notebook order."""
-    import jupytext
-
-    spec = jupytext.read(assignment.notebook_spec, fmt="py:percent")
-    names = []
-    for cell in spec.cells:
-        names += [n for n in cell.metadata.get("solution", []) if not n.startswith("_")]
-    return names
+from grader import assignments
+from grader.authoring import mutants, spec
+from grader.authoring.build import build_notebook
 
 
 def submissions_for(assignment) -> dict[str, str | None]:
     """student name -> implementation source (None: the untouched release notebook)."""
     reference = assignment.solution.read_text(encoding="utf-8")
-    names = _graded_functions(assignment)
+    names = spec.graded_functions(assignment)
     mutant_table, samples = mutants.load(assignment)
     result: dict[str, str | None] = {
         "ref-solution": reference,

@@ -1,10 +1,10 @@
 """No notebook reaches students before the answers it carries are due.
 
 A release notebook that embeds other assignments' graded solutions as given code (see
-grader/embedded.py and release/embedded_solutions.json) may be released only once every one of
+grader/authoring/embedded.py and release/embedded_solutions.json) may be released only once every one of
 those assignments is past its due date (course.toml). Both front doors ask here: `nbgrader
 release_assignment` (grader.nbgrader_plugin.GatedReleaseAssignment) and the student-distribution
-builder (grader/student_dist.py). Instructors who choose otherwise say so explicitly
+builder (grader/authoring/student_dist.py). Instructors who choose otherwise say so explicitly
 (`--allow-early-release`, or GRADER_ALLOW_EARLY_RELEASE=1).
 
 `GRADER_RELEASE_NOW` (an ISO 8601 time with its UTC offset) replaces the clock, so that tests and
@@ -17,7 +17,8 @@ import datetime as dt
 import os
 import zoneinfo
 
-from grader import course, embedded
+from grader import course
+from grader.authoring import embedded
 
 NOW_ENV = "GRADER_RELEASE_NOW"
 ALLOW_ENV = "GRADER_ALLOW_EARLY_RELEASE"
@@ -37,7 +38,7 @@ class Blocker:
 def now() -> dt.datetime:
     value = os.environ.get(NOW_ENV, "").strip()
     if not value:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:

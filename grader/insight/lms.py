@@ -20,11 +20,11 @@ will not match in the LMS, which is the safe failure).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 
-from grader.score import Result
+from grader.records import Result
+from grader.report import csv_text
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_ID_COLUMNS = ("SIS Login ID", "SIS User ID", "ID")
@@ -38,13 +38,7 @@ def _number(value: float) -> str:
 
 
 def _csv(rows: list[list[str]]) -> str:
-    from grader.report import csv_cell
-
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    for row in rows:
-        writer.writerow([csv_cell(cell) for cell in row])
-    return text.getvalue()
+    return csv_text(rows, lineterminator="\n")
 
 
 def read_roster(path: Path) -> tuple[list[dict[str, str]], list[str]]:

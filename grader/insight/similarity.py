@@ -34,6 +34,7 @@ from pathlib import Path
 
 from grader import forbidden
 from grader.assignments import Assignment
+from grader.report import write_csv
 
 K = 25                     # characters of tokenised code per fingerprint (copydetect's default)
 THRESHOLD = 0.7            # pairs at or above are shown side by side
@@ -50,7 +51,7 @@ class Code:
     position_hashes: object = None      # the fingerprint at each of those offsets (numpy)
     hash_array: object = None           # the fingerprints, sorted (numpy)
 
-    def index(self) -> "Code":
+    def index(self) -> Code:
         """Arrays for fast pairwise comparison (see `overlap`)."""
         import numpy as np
 
@@ -327,7 +328,7 @@ def _histogram(report: Report) -> str | None:
 
 
 def render_html(report: Report) -> str:
-    from grader.analysis import _environment
+    from grader.insight.analysis import _environment
 
     closest = report.closest()
     students = sorted(report.students, key=lambda s: -(closest[s].similarity if s in closest else 0))
@@ -361,14 +362,13 @@ def write(results, folder: Path, write_text, threshold: float = THRESHOLD,
           progress: bool = False) -> list[Path]:
     """similarity/<assignment>.html and .csv for every assignment whose notebooks are at hand."""
     from grader import assignments
-    from grader.batch import _write_csv
 
     written = []
     for assignment_id, notebooks in sorted(notebooks_of(results).items()):
         if len(notebooks) < 2:
             continue
         report = analyse(assignments.get(assignment_id), notebooks, threshold, progress)
-        written.append(_write_csv(folder / f"{assignment_id}.csv", csv_rows(report)))
+        written.append(write_csv(folder / f"{assignment_id}.csv", csv_rows(report)))
         page = folder / f"{assignment_id}.html"
         write_text(page, render_html(report))
         written.append(page)

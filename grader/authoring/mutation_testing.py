@@ -29,6 +29,7 @@ from mutmut.mutation.file_mutation import MutationVisitor
 from mutmut.mutation.pragma_handling import IgnoredCode, PragmaVisitor
 
 from grader.assignments import ROOT, Assignment
+from grader.authoring import spec
 from grader.grade import grade_trusted_source
 
 GOAL = 0.95  # issue 17: share of non-equivalent mutants every suite must kill
@@ -91,21 +92,6 @@ def _tagged_operators() -> tuple[list, dict[int, str]]:
     return table, made_by
 
 
-def solution_cells(assignment: Assignment) -> dict[str, str | None]:
-    """Each name of a solution cell -> the grade_id of the tests cell that follows it."""
-    import jupytext
-
-    spec = jupytext.read(assignment.notebook_spec, fmt="py:percent")
-    cells, pending = {}, []
-    for cell in spec.cells:
-        pending += cell.metadata.get("solution", [])
-        if cell.metadata.get("tests") and pending:
-            cells.update((name, cell.metadata["tests"]) for name in pending)
-            pending = []
-    cells.update((name, None) for name in pending)
-    return cells
-
-
 def _short(node: cst.CSTNode) -> str:
     text = " ".join(cst.Module([]).code_for_node(node).split())
     return text if len(text) <= 90 else text[:87] + "..."
@@ -115,7 +101,7 @@ def _short(node: cst.CSTNode) -> str:
 def generate(assignment: Assignment) -> tuple[Mutant, ...]:
     """Every mutant of the graded functions of `solutions/<id>.py`, in source order."""
     reference = assignment.solution.read_text(encoding="utf-8")
-    cells = solution_cells(assignment)
+    cells = spec.solution_cells(assignment)
     wrapper = MetadataWrapper(cst.parse_module(reference))
     pragmas = PragmaVisitor(str(assignment.solution))
     wrapper.visit(pragmas)
