@@ -41,9 +41,10 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "solutions"))
-from grader.assignments import load_solution  # noqa: E402
 import korean_text  # noqa: E402
 from course_model import load_course_model  # noqa: E402
+
+from grader.assignments import load_solution  # noqa: E402
 
 OUT = ROOT / "assignments" / "12_evaluation" / "classifier_predictions.json"
 COURSE_MODEL = ROOT / "assignments" / "09_generation" / "course_model"

@@ -209,7 +209,7 @@ def test_script_settings_are_those_of_11s_notebook():
     assert values == {"N_TRAIN": s["n_train"], "N_VALID": s["n_valid"], "N_TEST": s["n_test"], "EPOCHS": s["epochs"],
                       "BATCH": s["batch"], "MAX_LR": s["max_lr"], "MAX_TOKENS": s["max_tokens"]}
     for needle in (f"EarlyStopping(patience={s['patience']})", f"nn.Dropout({s['dropout']})",
-                   f"weight_decay={s['weight_decay']}", f"warmup_steps = total_steps // 10",
+                   f"weight_decay={s['weight_decay']}", "warmup_steps = total_steps // 10",
                    f"1.0, {s['min_lr_ratio']})", f"set_seed({s['seed']})"):
         assert needle in notebook, needle
 
@@ -217,7 +217,7 @@ def test_script_settings_are_those_of_11s_notebook():
 def test_stored_predictions_are_consistent_with_the_data_they_name():
     stored = json.loads(STORED.read_text(encoding="utf-8"))
     assert stored["settings"] == _script().SETTINGS
-    for key, run in stored["sources"].items():
+    for _key, run in stored["sources"].items():
         probabilities = np.array(run["probabilities"])
         assert probabilities.shape == (len(run["labels"]), len(run["label_names"]))
         assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)

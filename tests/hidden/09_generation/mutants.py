@@ -249,7 +249,7 @@ def apply_repetition_penalty(logits, previous_ids, penalty):
     },
 }
 
-# Realistic buggy submissions for the demo (python -m grader.samples).
+# Realistic buggy submissions for the demo (python -m grader.authoring.samples).
 SAMPLES = {
     "bug-top-p-and-temperature": ["gen-05-top-p-drops-crossing-token", "gen-02-temperature-multiplies"],
     "bug-beam-and-cache": ["gen-11-beam-finished-keep-extending", "gen-extra-kv-cache-positions-restart"],

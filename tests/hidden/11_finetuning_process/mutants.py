@@ -140,7 +140,7 @@ def collate(sequences, pad_id):
     },
 }
 
-# Realistic buggy submissions for the demo (grader.samples): each mixes catalog rows.
+# Realistic buggy submissions for the demo (grader.authoring.samples): each mixes catalog rows.
 SAMPLES = {
     "bug-no-zero-grad-eval-dropout": ["ftproc-06-missing-zero-grad", "ftproc-09-eval-with-dropout-and-grad"],
     "bug-sft-masks": ["ftproc-01-loss-over-prompt-tokens", "ftproc-03-first-eos-masked"],
