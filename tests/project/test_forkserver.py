@@ -141,7 +141,7 @@ def test_a_submission_needing_fewer_modules_reuses_an_idle_warmer_server():
 def test_servers_preload_what_the_assignment_notebook_imports():
     assert assignments.get("07_attention").warm_modules == ("numpy", "torch")
     assert assignments.get("12_evaluation").warm_modules == ("numpy",)
-    assert assignments.get("13_agents").warm_modules == ()
+    assert assignments.get("05_tokenization").warm_modules == ()
 
 
 def test_a_server_that_cannot_start_leaves_the_submission_to_a_cold_worker(capfd):

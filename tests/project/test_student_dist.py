@@ -170,7 +170,7 @@ def test_the_scan_finds_a_reference_body_pasted_under_another_name(dist, tmp_pat
     nb = nbformat.read(_student(dist) / "release" / "12_evaluation" / "12_evaluation.ipynb", 4)
     nb.cells.append(nbformat.v4.new_code_cell("# 혼자 썼어요\n" + ast.unparse(function)))
     nbformat.write(nb, folder / "12_evaluation.ipynb")
-    leaks, _ = _answers_in(tmp_path, owners, {})
+    leaks, _ = _answers_in(tmp_path, owners, {"12_evaluation": _declared_given("12_evaluation")})
     assert len(leaks) == 1 and "my_own_helper" in leaks[0] and f"12_evaluation:{original}" in leaks[0]
 
 
