@@ -28,7 +28,7 @@ STUB_BODY = "    # YOUR CODE HERE\n    raise NotImplementedError()"
 
 # cell grade_id -> five ways; each way: function -> body (4-space indented when inserted)
 WAYS: dict[str, list[dict[str, str]]] = {
-    "accuracy_score": [
+    "_check_targets": [
         {"accuracy_score": "y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)\nreturn float(np.mean(y_true == y_pred))",
          "token_accuracy": "y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)\nmask = y_true != ignore_index\n"
                            "if mask.sum() == 0:\n    return 0.0\nreturn float((y_true[mask] == y_pred[mask]).mean())"},
@@ -186,7 +186,7 @@ WAYS: dict[str, list[dict[str, str]]] = {
                              "tally = Counter(zip(np.ravel(y_true).tolist(), np.ravel(y_pred).tolist()))\n"
                              "return np.array([[tally[(row, col)] for col in kinds] for row in kinds], dtype=np.int64).reshape(len(kinds), len(kinds))"},
     ],
-    "roc_curve": [
+    "_check_scores": [
         {"roc_curve": "y_true = np.asarray(y_true) == 1\ny_score = np.asarray(y_score, dtype=float)\n"
                       "thresholds = np.unique(y_score)[::-1]\n"
                       "tps = np.array([np.sum(y_true & (y_score >= t)) for t in thresholds], dtype=float)\n"
@@ -246,6 +246,51 @@ WAYS: dict[str, list[dict[str, str]]] = {
         {"most_confident_errors": "import heapq\nmisses = ((abs(s - threshold), -i) for i, (t, s) in enumerate(zip(np.ravel(y_true), np.ravel(y_score)))\n"
                                   "          if (s >= threshold) != bool(t))\nreturn [-neg_i for _, neg_i in heapq.nlargest(k, misses)]"},
     ],
+}
+# The input funnels each student writes the way they write the metric that uses them first.
+FUNNELS: dict[str, tuple[str, list[str]]] = {
+    "_check_targets": ("accuracy_score", [
+        "y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)\n"
+        "if y_true.ndim != 1 or y_pred.ndim != 1:\n    raise ValueError('1차원이 아닙니다')\n"
+        "if len(y_true) != len(y_pred) or len(y_true) == 0:\n    raise ValueError('길이가 맞지 않거나 비었습니다')\n"
+        "for a in (y_true, y_pred):\n    if a.dtype.kind == 'f' and np.any(a != np.floor(a)):\n"
+        "        raise ValueError('점수는 레이블이 아닙니다')\nreturn y_true, y_pred",
+        "a = np.array(y_true)\nb = np.array(y_pred)\nif a.ndim != 1:\n    raise ValueError('y_true 모양')\n"
+        "if b.ndim != 1:\n    raise ValueError('y_pred 모양')\nif a.shape != b.shape:\n    raise ValueError('길이')\n"
+        "if a.size == 0:\n    raise ValueError('비었음')\nif a.dtype.kind == 'f' and not np.all(np.mod(a, 1) == 0):\n"
+        "    raise ValueError('y_true 실수')\nif b.dtype.kind == 'f' and not np.all(np.mod(b, 1) == 0):\n"
+        "    raise ValueError('y_pred 실수')\nreturn a, b",
+        "out = []\nfor values in (y_true, y_pred):\n    values = np.asarray(values)\n    if values.ndim != 1:\n"
+        "        raise ValueError('차원')\n    if values.dtype.kind == 'f' and (values % 1 != 0).any():\n"
+        "        raise ValueError('정수 아님')\n    out.append(values)\nif len(out[0]) != len(out[1]):\n"
+        "    raise ValueError('길이')\nif not len(out[0]):\n    raise ValueError('빈 입력')\nreturn out[0], out[1]",
+        "pair = tuple(map(np.asarray, (y_true, y_pred)))\nif any(x.ndim != 1 for x in pair):\n    raise ValueError('1차원')\n"
+        "if pair[0].shape[0] != pair[1].shape[0]:\n    raise ValueError('길이')\nif pair[0].shape[0] == 0:\n"
+        "    raise ValueError('빈 입력')\nif any(x.dtype.kind == 'f' and not np.array_equal(x, np.round(x)) for x in pair):\n"
+        "    raise ValueError('점수')\nreturn pair",
+        "def ok(x):\n    x = np.asarray(x)\n    bad = x.ndim != 1 or (x.dtype.kind == 'f' and bool(np.any(np.trunc(x) != x)))\n"
+        "    if bad:\n        raise ValueError('레이블 배열이 아닙니다')\n    return x\n"
+        "t, p = ok(y_true), ok(y_pred)\nif t.size != p.size or t.size == 0:\n    raise ValueError('크기')\nreturn t, p",
+    ]),
+    "_check_scores": ("roc_curve", [
+        "y_true = np.asarray(y_true)\ny_score = np.asarray(y_score, dtype=float)\n"
+        "if y_true.ndim != 1 or y_score.ndim != 1 or len(y_true) != len(y_score) or len(y_true) == 0:\n"
+        "    raise ValueError('입력이 맞지 않습니다')\nreturn y_true, y_score",
+        "labels = np.array(y_true)\nscores = np.array(y_score).astype(float)\nif labels.ndim != 1:\n"
+        "    raise ValueError('y_true 모양')\nif scores.ndim != 1:\n    raise ValueError('y_score 모양')\n"
+        "if labels.shape != scores.shape:\n    raise ValueError('길이')\nif labels.size == 0:\n    raise ValueError('비었음')\n"
+        "return labels, scores",
+        "t = np.asarray(y_true)\ns = np.asarray(y_score, float)\nproblems = [t.ndim != 1, s.ndim != 1]\n"
+        "if any(problems) or t.shape[0] != s.shape[0] or not t.shape[0]:\n    raise ValueError('잘못된 입력')\nreturn t, s",
+        "pair = (np.asarray(y_true), np.asarray(y_score, dtype=np.float64))\n"
+        "if [x.ndim for x in pair] != [1, 1]:\n    raise ValueError('1차원')\n"
+        "if len(pair[0]) != len(pair[1]):\n    raise ValueError('길이')\nif len(pair[0]) < 1:\n    raise ValueError('빈 입력')\n"
+        "return pair",
+        "labels, scores = np.asarray(y_true), np.asarray(y_score).astype(np.float64)\n"
+        "assert_ok = lambda cond, why: None if cond else (_ for _ in ()).throw(ValueError(why))\n"
+        "assert_ok(labels.ndim == scores.ndim == 1, '차원')\nassert_ok(labels.size == scores.size > 0, '크기')\n"
+        "return labels, scores",
+    ]),
 }
 CELLS = list(WAYS)
 FUNCTIONS = [(cell, function) for cell, ways in WAYS.items() for function in ways[0]]
@@ -313,6 +358,9 @@ def notebook(release: nbformat.NotebookNode, choice: tuple[int, ...], seed: int 
     for cell in CELLS:
         bodies = {function: WAYS[cell][way][function]
                   for (owner, function), way in zip(FUNCTIONS, choice) if owner == cell}
+        if cell in FUNNELS:
+            first_user, ways = FUNNELS[cell]
+            bodies[cell] = ways[dict(zip((f for _, f in FUNCTIONS), choice))[first_user]]
         if seed is not None:
             bodies = {function: _habits(body, rng) for function, body in bodies.items()}
         nb.cells[index[cell]].source = _filled(release.cells[index[cell]].source, bodies)
@@ -383,7 +431,7 @@ def write_class(submitted: Path, release_notebook: Path) -> dict[str, str]:
     for cell in CELLS:
         light.cells[index[cell]].source = _lightly_edited(light.cells[index[cell]].source)
     notebooks["copy-light"], kinds["copy-light"] = light, "near-copy of s05"
-    own = tuple((way + 1) % 4 if cell == "roc_curve" else way
+    own = tuple((way + 1) % 4 if cell == "_check_scores" else way
                 for (cell, _), way in zip(FUNCTIONS, combinations()[12]))
     notebooks["copy-cells"] = notebook(release, own, seed=12)
     kinds["copy-cells"] = "s12 but one cell written on its own"

@@ -1,7 +1,8 @@
 """The red-team suite: one graded submission per attack, with bubblewrap and once more without.
 
 Every submission starts from a wrong answer (12_evaluation with `accuracy_score` returning 0.0) and
-adds an attack. Each must be graded no better than that wrong answer deserves, produce a valid
+adds an attack. Each must be graded no better than a wrong answer deserves (returning 0.0, or raising
+for every input), produce a valid
 result within the deadline, show the student no hidden test text or hidden input, leave no process
 behind and write no file outside the sandbox. Without bubblewrap the grader reports "reduced
 isolation"; attacks on the filesystem, the network and stray processes are then out of its reach,
@@ -25,6 +26,9 @@ from grader.sandbox import Limits, bubblewrap_works, pids_cgroup_works
 
 LIMITS = Limits(load_seconds=15, call_seconds=4, memory_bytes=2 * 1024**3)
 WRONG = {"accuracy_score": "def accuracy_score(y_true, y_pred):\n    return 0.0\n"}
+# 12 promises a ValueError for malformed inputs, so an accuracy_score that always raises earns that
+# test's points honestly; attacks that raise are held to this wrong answer's score.
+WRONG_BUT_RAISING = {"accuracy_score": "def accuracy_score(y_true, y_pred):\n    raise ValueError('x')\n"}
 STUDENT_FORMATS = ("md", "junit", "gradescope", "table")
 
 
@@ -313,8 +317,10 @@ def evaluation():
 
 @pytest.fixture(scope="module")
 def honest_score(evaluation):
-    source = mutants.replace_definitions(evaluation.solution.read_text(encoding="utf-8"), WRONG)
-    return grade_trusted_source(evaluation, source, "wrong").score
+    """The best score a plainly wrong accuracy_score gets: returning 0.0 or always raising."""
+    reference = evaluation.solution.read_text(encoding="utf-8")
+    return max(grade_trusted_source(evaluation, mutants.replace_definitions(reference, wrong), "wrong").score
+               for wrong in (WRONG, WRONG_BUT_RAISING))
 
 
 def _submission(evaluation, name, tmp_path, port):
