@@ -83,15 +83,14 @@ def _average(per_class, support, average):
     """macro: 클래스별 값의 단순 평균, weighted: 실제 개수(support)로 가중한 평균."""
     if average == "macro":
         return float(np.mean(per_class))
-    if support.sum() == 0:
-        return 0.0
     return float(np.average(per_class, weights=support))
 
 
 def _prf(y_true, y_pred, average, pos_label, zero_division):
     """정밀도, 재현율, F1을 한 번에 계산합니다 (세 함수가 같은 개수 세기를 씁니다).
 
-    average="binary"인데 클래스가 3개 이상이면 ValueError (scikit-learn과 같음).
+    average="binary"인데 클래스가 3개 이상이거나, 클래스가 2개인데 pos_label이 그중에 없으면
+    ValueError (scikit-learn과 같음).
     """
     y_true, y_pred = _check_targets(y_true, y_pred)
     labels = _labels(y_true, y_pred)
@@ -121,7 +120,7 @@ def precision_score(y_true, y_pred, *, average="binary", pos_label=1, zero_divis
 
     precision = TP / (TP + FP);  TP + FP = 0 이면 `zero_division`을 반환합니다.
     average:
-      "binary"   — `pos_label` 클래스만 양성으로 봅니다.
+      "binary"   — `pos_label` 클래스만 양성으로 봅니다 (클래스가 2개이면 그중 하나여야 합니다).
       "micro"    — 모든 클래스의 TP, FP를 먼저 더한 뒤 한 번 계산합니다.
       "macro"    — 클래스마다 계산해서 단순 평균합니다.
       "weighted" — 클래스마다 계산해서 실제 개수(support = TP + FN)로 가중 평균합니다.

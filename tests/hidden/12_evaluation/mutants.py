@@ -136,3 +136,86 @@ SAMPLES = {
     "bug-auc-ties": ["eval-07-auc-ignores-ties"],
     "bug-macro-f1": ["eval-03-macro-f1-from-macro-precision-and-recall", "eval-10-accuracy-counts-padding"],
 }
+
+# Correct solutions written differently: each must keep full marks (tests/project/test_hidden_suites.py).
+ALTERNATIVES = {
+    # the funnel with issubdtype and a remainder test; token accuracy by counting; weighted by hand
+    "alt-funnel-by-remainder-and-counts-by-hand": {
+        "_check_targets": '''
+def _check_targets(y_true, y_pred):
+    y_true, y_pred = np.array(y_true), np.array(y_pred)
+    for array in (y_true, y_pred):
+        if array.ndim != 1:
+            raise ValueError("labels must be 1-D")
+        if np.issubdtype(array.dtype, np.floating) and np.any(array % 1 != 0):
+            raise ValueError("labels must be whole numbers")
+    if y_true.shape != y_pred.shape or y_true.size == 0:
+        raise ValueError("y_true and y_pred must have the same non-zero length")
+    return y_true, y_pred
+''',
+        "token_accuracy": '''
+def token_accuracy(y_true, y_pred, ignore_index=-100):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError("shapes differ")
+    counted = int(np.count_nonzero(y_true != ignore_index))
+    right = int(np.count_nonzero((y_true == y_pred) & (y_true != ignore_index)))
+    return right / counted if counted else 0.0
+''',
+        "_average": '''
+def _average(per_class, support, average):
+    if average == "macro":
+        return float(sum(per_class) / len(per_class))
+    return float(np.sum(per_class * support) / np.sum(support))
+''',
+    },
+    # the matrix from one mask per (true, predicted) pair of labels; labels from np.unique
+    "alt-confusion-matrix-by-masks": {
+        "confusion_matrix": '''
+def confusion_matrix(y_true, y_pred, *, labels=None):
+    y_true, y_pred = _check_targets(y_true, y_pred)
+    if labels is None:
+        labels = np.unique(np.concatenate([y_true, y_pred]))
+    return np.array([[int(np.sum((y_true == t) & (y_pred == p))) for p in labels] for t in labels])
+''',
+    },
+    # scikit-learn's way: sort copies once, keep the last index of each run of equal scores, cumsum;
+    # AUC by counting positive-negative pairs (ties one half)
+    "alt-roc-by-cumsum-and-auc-by-pairs": {
+        "roc_curve": '''
+def roc_curve(y_true, y_score):
+    y_true, y_score = _check_scores(y_true, y_score)
+    order = np.argsort(-y_score, kind="stable")
+    positive, score = (y_true == 1)[order], y_score[order]
+    last = np.r_[np.flatnonzero(np.diff(score)), len(score) - 1]
+    tps = np.r_[0, np.cumsum(positive)[last]].astype(float)
+    fps = np.r_[0, np.cumsum(~positive)[last]].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return fps / fps[-1], tps / tps[-1], np.r_[np.inf, score[last]]
+''',
+        "roc_auc_score": '''
+def roc_auc_score(y_true, y_score):
+    y_true, y_score = _check_scores(y_true, y_score)
+    positive = y_true == 1
+    if positive.all() or not positive.any():
+        raise ValueError("AUC needs both classes")
+    pos, neg = y_score[positive][:, None], y_score[~positive][None, :]
+    return float(np.mean(pos > neg) + 0.5 * np.mean(pos == neg))
+''',
+    },
+    # plain Python: mistakes collected in a loop and ordered by sorted() (stable) on the confidence;
+    # pos_label checked before the class count
+    "alt-errors-by-sorted-and-pos-label-first": {
+        "most_confident_errors": '''
+def most_confident_errors(y_true, y_score, k, threshold=0.5):
+    y_true, y_score = _check_scores(y_true, y_score)
+    mistakes = [i for i, (t, s) in enumerate(zip(y_true.tolist(), y_score.tolist()))
+                if (1 if s >= threshold else 0) != t]
+    mistakes = sorted(mistakes, key=lambda i: abs(y_score[i] - threshold), reverse=True)
+    return mistakes[:k]
+''',
+        "_prf": [("        if len(labels) > 2:\n", "        if len(labels) == 2 and pos_label not in labels.tolist():\n"
+                  "            raise ValueError(\"pos_label is not one of the two classes\")\n"
+                  "        if len(labels) > 2:\n")],
+    },
+}

@@ -24,11 +24,13 @@ def test_accuracy_returns_a_float(student):
 
 @pytest.mark.points(3)
 def test_token_accuracy_ignores_padding(student):
-    """토큰 정확도는 -100(패딩) 위치를 분자와 분모 모두에서 빼야 합니다."""
+    """토큰 정확도는 -100(패딩) 위치를 분자와 분모 모두에서 빼야 합니다 (유효한 위치가 없으면 0.0)."""
     y_true = [[4, 9, 2, -100, -100], [7, 7, -100, -100, -100]]
     y_pred = [[4, 1, 2, -100, 5], [7, 3, 0, 0, 0]]
     assert_close(student.token_accuracy(y_true, y_pred), 3 / 5, atol=1e-12,
                  hint="패딩(-100) 위치는 맞았든 틀렸든 세지 않아야 합니다.")
+    assert_close(student.token_accuracy([[-100, -100, -100]], [[-100, 3, 5]]), 0.0, atol=0,
+                 hint="모든 위치가 패딩이면 셀 것이 없으니 0.0을 돌려줍니다 (0으로 나누거나 1.0을 돌려주지 마세요).")
 
 
 @pytest.mark.points(1)
@@ -57,9 +59,13 @@ def test_accuracy_refuses_inputs_that_do_not_line_up(student):
 
 @pytest.mark.points(2)
 def test_boolean_labels_are_labels_and_scores_are_not(student):
-    """불리언 레이블(True = 1)은 받아들이고, 정수가 아닌 점수가 레이블 자리에 오면 ValueError를 내는지 확인합니다."""
+    """불리언 레이블(True = 1)과 정수 값인 실수 레이블(1.0)은 받아들이고, 정수가 아닌 점수가 레이블 자리에 오면
+    ValueError를 내는지 확인합니다."""
     got = student.accuracy_score(np.array([True, False, True, True, False]), [1, 0, 0, 1, 1])
     assert_close(got, 3 / 5, atol=1e-12, hint="불리언 레이블은 True = 1, False = 0으로 비교합니다.")
+    got = student.accuracy_score([0, 1, 2, 1], np.array([0.0, 1.0, 1.0, 1.0]))
+    assert_close(got, 3 / 4, atol=1e-12, hint="[0.0, 1.0]처럼 정수 값인 실수는 레이블로 받아들입니다. ValueError는 "
+                                             "정수가 아닌 값(예: 0.7)이 있을 때만 내세요.")
     with student_raises(ValueError, hint="레이블 자리에 정수가 아닌 실수(점수, 확률)가 오면 ValueError를 내세요."):
         student.accuracy_score([0, 1, 1], [0.2, 0.7, 0.9])
 

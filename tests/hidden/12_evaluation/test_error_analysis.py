@@ -23,11 +23,12 @@ def test_most_confident_mistakes_come_first(student):
 
 @pytest.mark.points(2)
 def test_only_mistakes_are_returned(student):
-    """맞힌 샘플은 아무리 확신이 커도 포함되지 않아야 합니다."""
-    y_true = [1, 1, 0, 0]
-    y_score = [0.99, 0.2, 0.01, 0.6]
+    """맞힌 샘플은 아무리 확신이 커도 포함되지 않아야 합니다 (점수가 임계값과 같으면 양성 예측)."""
+    y_true = [1, 1, 0, 0, 1, 0]
+    y_score = [0.99, 0.2, 0.01, 0.6, 0.5, 0.5]
     got = _as_ints(student.most_confident_errors(y_true, y_score, k=10))
-    assert_equal(got, [1, 3], hint="예측 = score ≥ threshold 일 때 1입니다. 틀린 샘플만 골라야 합니다.")
+    assert_equal(got, [1, 3, 5], hint="예측 = score ≥ threshold 일 때 1입니다 (같을 때도 1). 틀린 샘플만 "
+                                      "골라야 합니다.")
 
 
 @pytest.mark.points(1)
@@ -43,9 +44,19 @@ def test_threshold_argument_is_used(student):
 
 @pytest.mark.points(1)
 def test_ties_keep_index_order(student):
-    """확신도가 같으면 인덱스가 작은 샘플이 먼저 와야 합니다."""
+    """확신도가 같으면 인덱스가 작은 샘플이 먼저 와야 합니다 (틀린 샘플이 많을 때도)."""
     got = _as_ints(student.most_confident_errors([0, 0, 0], [0.8, 0.8, 0.8], k=3))
     assert_equal(got, [0, 1, 2], hint="확신도가 같을 때는 원래 순서(인덱스 오름차순)를 유지하세요.")
+    y_score = [0.8, 0.9] * 20  # 40 mistakes, two confidence levels
+    got = _as_ints(student.most_confident_errors([0] * 40, y_score, k=40))
+    want = list(range(1, 40, 2)) + list(range(0, 40, 2))
+    if sorted(got[:20]) == want[:20] and sorted(got[20:]) == want[20:]:
+        hint = ("틀린 샘플이 많을 때 확신도가 같은 샘플들이 인덱스 순서를 지키지 않았습니다. 안정 정렬을 쓰세요: "
+                "np.argsort의 기본 정렬은 원소가 많으면 같은 값의 순서를 바꿀 수 있으니 kind=\"stable\"을 주거나 "
+                "파이썬의 sorted를 쓰세요.")
+    else:
+        hint = "틀린 샘플을 확신도 |score − threshold|가 큰 순서로, 같으면 인덱스가 작은 순서로 정렬하세요."
+    assert_equal(got, want, hint=hint)
 
 
 @pytest.mark.points(1)
@@ -70,7 +81,9 @@ def test_error_analysis_leaves_the_inputs_unchanged(student):
 
 @pytest.mark.points(1)
 def test_error_analysis_refuses_inputs_that_do_not_line_up(student):
-    """y_true와 y_score의 길이가 다르면 ValueError를 내는지 확인합니다."""
+    """y_true와 y_score의 길이가 다르거나 비어 있으면 ValueError를 내는지 확인합니다."""
     with student_raises(ValueError, hint="y_true와 y_score의 길이가 다르면 ValueError를 내세요 (짧은 쪽에 맞춰 "
                                          "자르지 마세요)."):
         student.most_confident_errors([1, 0, 1, 0], [0.9, 0.8], k=2)
+    with student_raises(ValueError, hint="빈 입력은 ValueError입니다 (5절의 _check_scores로 검사합니다)."):
+        student.most_confident_errors([], [], k=2)

@@ -39,7 +39,7 @@ def test_recall_without_actual_positives_uses_zero_division(student):
 
 @pytest.mark.points(1)
 def test_binary_metrics_respect_pos_label(student, ref, rng):
-    """pos_label로 어느 클래스를 양성으로 볼지 정할 수 있어야 합니다."""
+    """pos_label로 어느 클래스를 양성으로 볼지 정하고, 두 클래스에 pos_label이 없으면 ValueError를 내는지 확인합니다."""
     y_true, y_pred = rng.integers(0, 2, 40), rng.integers(0, 2, 40)
     for name in ("precision_score", "recall_score"):
         assert_close(getattr(student, name)(y_true, y_pred, pos_label=0),
@@ -47,6 +47,9 @@ def test_binary_metrics_respect_pos_label(student, ref, rng):
                      hint="pos_label 인자로 받은 클래스를 양성으로 보고 계산해야 합니다.",
                      likely={"pos_label=0인데 1을 양성으로 본 값입니다: pos_label 인자를 쓰세요.":
                              getattr(ref, name)(y_true, y_pred, pos_label=1)})
+        with student_raises(ValueError, hint="클래스가 둘(여기서는 0과 2)인데 pos_label(기본값 1)이 그중에 없으면 "
+                                             "무엇이 양성인지 알 수 없으니 ValueError를 내세요."):
+            getattr(student, name)([0, 2, 2, 0], [0, 0, 2, 2])
 
 
 @pytest.mark.points(3)

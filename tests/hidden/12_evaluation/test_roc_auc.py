@@ -92,11 +92,12 @@ def test_auc_on_random_scores(student, ref, rng):
 
 @pytest.mark.points(2)
 def test_roc_refuses_inputs_that_do_not_line_up(student):
-    """길이가 다르거나 1차원이 아닌 입력에 roc_curve와 roc_auc_score가 ValueError를 내는지 확인합니다."""
-    hint = ("y_true와 y_score는 1차원이고 길이가 같아야 합니다. 아니면 ValueError를 내세요 (짧은 쪽에 맞춰 "
-            "자르거나 브로드캐스팅하지 마세요).")
+    """길이가 다르거나, 1차원이 아니거나, 비어 있는 입력에 roc_curve와 roc_auc_score가 ValueError를 내는지 확인합니다."""
+    hint = ("y_true와 y_score는 둘 다 1차원이고 길이가 같고 비어 있지 않아야 합니다. 아니면 ValueError를 내세요 "
+            "(짧은 쪽에 맞춰 자르거나 브로드캐스팅하지 마세요).")
     for y_true, y_score in (([0, 1, 1, 0], [0.2, 0.9, 0.4]), ([0, 1], [0.2, 0.9, 0.4]),
-                            ([0, 1, 1], [[0.2, 0.9, 0.4]])):
+                            ([0, 1, 1], [[0.2, 0.9, 0.4]]), ([0, 1, 1], [[0.2], [0.9], [0.4]]),
+                            ([[0], [1], [1]], [0.2, 0.9, 0.4]), ([], [])):
         with student_raises(ValueError, hint=hint):
             student.roc_curve(y_true, y_score)
         with student_raises(ValueError, hint=hint):
