@@ -278,18 +278,11 @@ def analyse(assignment: Assignment, notebooks: dict[str, Path], threshold: float
 
 
 def _bar(total: int, enabled: bool, label: str):
-    if enabled and total > 2000:
-        from tqdm import tqdm
+    """A progress bar only where comparing takes long enough to wait for (tqdm's own off switch)."""
+    from tqdm import tqdm
 
-        return tqdm(total=total, desc=f"유사도 {label}", unit="쌍", leave=False)
-
-    class _Silent:
-        def update(self, n):
-            pass
-
-        def close(self):
-            pass
-    return _Silent()
+    return tqdm(total=total, desc=f"유사도 {label}", unit="쌍", leave=False,
+                disable=not (enabled and total > 2000))
 
 
 # ----------------------------------------------------------------------------- files
