@@ -8,7 +8,10 @@ without losing or duplicating a result; a result whose notebook, hidden suite, r
 changed is graded again, and every score that changed is reported (old -> new). A submission
 without a gradable notebook (grader.discover) gets a row that scores 0 with the reason.
 `--shard I/N` keeps the submissions whose stable hash falls in shard I, so N machines of a CI
-matrix split a class without talking to each other; `grader merge` combines their result folders.
+matrix split a class without talking to each other; without it, the shard comes from a job-array
+engine's variables (Kubernetes Indexed Jobs, Slurm arrays: `shard_from_env`). The shards write to
+folders of their own or to one shared folder (every file lands by atomic rename under a name
+unique to its writer); `grader merge` combines their result folders.
 """
 from __future__ import annotations
 
@@ -45,13 +48,65 @@ def in_shard(submission: Submission, shard: tuple[int, int] | None) -> bool:
     return zlib.crc32(key.encode("utf-8", "surrogateescape")) % count == index - 1
 
 
-def parse_shard(text: str) -> tuple[int, int]:
+def parse_shard(text: str, flag: str = "--shard") -> tuple[int, int]:
     try:
         index, count = (int(part) for part in text.split("/"))
     except ValueError:
-        raise ValueError(f"--shard takes I/N, e.g. 2/4; got {text!r}") from None
+        raise ValueError(f"{flag} takes I/N, e.g. 2/4; got {text!r}") from None
     if not 1 <= index <= count:
-        raise ValueError(f"--shard {text}: I must be between 1 and N")
+        raise ValueError(f"{flag} {text}: I must be between 1 and N")
+    return index, count
+
+
+def shard_from_env(environ=os.environ) -> tuple[tuple[int, int], str] | None:
+    """The shard a job-array engine gave this process, and the variables it came from; None when
+    no engine set one. `--shard I/N` on the command line wins over all of these.
+
+    - `GRADER_SHARD=I/N`: set by hand (any engine, a shell loop);
+    - Kubernetes Indexed Jobs: `JOB_COMPLETION_INDEX` (0-based, set by Kubernetes) and
+      `JOB_COMPLETIONS`, which the Job's pod template sets to the Job's `spec.completions`
+      (Kubernetes does not give a pod the count; docs/kubernetes-indexed-job.yaml);
+    - Slurm job arrays: `SLURM_ARRAY_TASK_ID` within `SLURM_ARRAY_TASK_MIN`..`MAX` (every
+      `SLURM_ARRAY_TASK_STEP`-th id), `SLURM_ARRAY_TASK_COUNT` tasks: `--array=1-8`, `0-7`,
+      `0-14:2` all work (docs/slurm-array.sh); a list with gaps (`--array=1,4,9`) is refused.
+    """
+    if environ.get("GRADER_SHARD"):
+        return parse_shard(environ["GRADER_SHARD"], "GRADER_SHARD"), "GRADER_SHARD"
+    if environ.get("JOB_COMPLETION_INDEX") is not None:
+        index = _env_int(environ, "JOB_COMPLETION_INDEX")
+        if not environ.get("JOB_COMPLETIONS"):
+            raise ValueError("JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but "
+                             "JOB_COMPLETIONS is not: set it to the Job's spec.completions in the "
+                             "pod template (docs/kubernetes-indexed-job.yaml), or pass --shard I/N")
+        count = _env_int(environ, "JOB_COMPLETIONS")
+        return _checked(index + 1, count, "JOB_COMPLETION_INDEX/JOB_COMPLETIONS"), \
+            "Kubernetes JOB_COMPLETION_INDEX"
+    if environ.get("SLURM_ARRAY_TASK_ID") is not None:
+        task = _env_int(environ, "SLURM_ARRAY_TASK_ID")
+        low, high = _env_int(environ, "SLURM_ARRAY_TASK_MIN"), _env_int(environ, "SLURM_ARRAY_TASK_MAX")
+        count = _env_int(environ, "SLURM_ARRAY_TASK_COUNT")
+        if environ.get("SLURM_ARRAY_TASK_STEP"):
+            step = _env_int(environ, "SLURM_ARRAY_TASK_STEP")
+        else:  # older Slurm: the step follows from the span and the count
+            step = (high - low) // (count - 1) if count > 1 else 1
+        if step < 1 or (task - low) % step or (high - low) // step + 1 != count:
+            raise ValueError(f"this Slurm array ({low}-{high}:{step}, {count} tasks) is not evenly "
+                             f"spaced: use --array=LOW-HIGH[:STEP], or pass --shard I/N")
+        return _checked((task - low) // step + 1, count, "SLURM_ARRAY_TASK_ID"), \
+            "Slurm SLURM_ARRAY_TASK_ID"
+    return None
+
+
+def _env_int(environ, name: str) -> int:
+    try:
+        return int(environ.get(name, ""))
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number; got {environ.get(name)!r}") from None
+
+
+def _checked(index: int, count: int, names: str) -> tuple[int, int]:
+    if not 1 <= index <= count:
+        raise ValueError(f"{names}: shard {index} of {count} does not exist")
     return index, count
 
 

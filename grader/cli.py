@@ -1,7 +1,8 @@
 """`grader` command line.
 
     grader grade PATH [--assignment ID] [--format table|json|md|junit|gradescope] [--output FILE]
-                      [--jobs N] [--results DIR] [--shard I/N]
+                      [--jobs N] [--results DIR] [--shard I/N]   (I/N: also from a Kubernetes
+                      Indexed Job's or a Slurm array's variables; see grader.batch.shard_from_env)
     grader merge DIR... --out DIR    combine the result folders of several shards
     grader report DIR... [--out DIR] the report folder again, from stored results (either path:
                       `grader grade --results`, or nbgrader's grader_results/): item analysis,
@@ -42,7 +43,7 @@ def _cmd_grade(args) -> int:
     from grader import batch
 
     try:
-        shard = batch.parse_shard(args.shard) if args.shard else None
+        shard = batch.parse_shard(args.shard) if args.shard else _shard_from_engine()
         found = discover.discover(path, args.assignment)
     except (ValueError, discover.DiscoveryError) as exc:
         print(f"grader: {exc}", file=sys.stderr)
@@ -65,14 +66,32 @@ def _cmd_grade(args) -> int:
 
         graded = {s.assignment for s in found.submissions}
         earlier = [r for r in results.load([results_dir]) if r.assignment not in graded]
-        report_folder.write(earlier + run.results, results_dir / "report", changes=run.changes,
-                            skipped=found.skipped, options=options)
+        report_folder.write(earlier + run.results, results_dir / report_name(shard),
+                            changes=run.changes, skipped=found.skipped, options=options)
     text = report.render(_for_students(run.results, args.format, options.disclosure), args.format)
     if args.output:
         results.write_atomically(Path(args.output), text + "\n")
     else:
         sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
     return 1 if run.grader_errors else 0
+
+
+def _shard_from_engine() -> tuple[int, int] | None:
+    from grader import batch
+
+    found = batch.shard_from_env()
+    if found is None:
+        return None
+    (index, count), source = found
+    print(f"grader: grading shard {index}/{count} (from {source}; --shard I/N overrides it)",
+          file=sys.stderr)
+    return found[0]
+
+
+def report_name(shard: tuple[int, int] | None) -> str:
+    """A shard's report is its own (`report-shard-2-of-4/`): shards that share one results folder
+    never write the same report files; `grader report R/` or `grader merge` writes the class's."""
+    return "report" if shard is None or shard[1] == 1 else f"report-shard-{shard[0]}-of-{shard[1]}"
 
 
 STUDENT_FORMATS = ("md", "junit", "gradescope")
@@ -181,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
                                          "regrades what a changed notebook, suite or grader makes "
                                          "stale), and a report/ (gradebook CSV, score changes, "
                                          "plot, summary, feedback) is written")
-    grade.add_argument("--shard", help="I/N: grade only shard I of N (for CI matrices)")
+    grade.add_argument("--shard", help="I/N: grade only shard I of N (a CI matrix); default: the "
+                                       "job array's task (GRADER_SHARD, Kubernetes "
+                                       "JOB_COMPLETION_INDEX + JOB_COMPLETIONS, Slurm "
+                                       "SLURM_ARRAY_TASK_*), else the whole class")
     _add_report_arguments(grade)
     grade.set_defaults(run=_cmd_grade)
 

@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import secrets
 from pathlib import Path
 
 from grader import fingerprint, late
@@ -43,12 +44,19 @@ def result_path(results: Path, assignment: str, student: str) -> Path:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write through a temp file and os.replace; nothing is left behind if writing fails."""
+    """Write through a temp file and os.replace; nothing is left behind if writing fails.
+
+    The temporary name is random and created exclusively, not just this process's id: shards on
+    several machines (pods are often all pid 1) may share one results folder, and two writers of
+    one file must never write into the same temporary. Readers see the old file or the new one,
+    whole; the last rename wins."""
     data = text.encode("utf-8", "backslashreplace")  # a stray surrogate: "\udcff", valid JSON
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        temporary.write_bytes(data)
+        with open(fd, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
