@@ -26,7 +26,7 @@ from pathlib import Path
 
 from grader import fingerprint, late
 from grader.discover import Submission, escape_name
-from grader.records import Result, ScoreChange
+from grader.records import Result, ScoreChange, summary
 from grader.results import save, stored
 
 GRADER_FAILED = ("채점기 내부 오류로 이 제출물을 채점하지 못했습니다. 강사에게 알려 주세요. "
@@ -35,7 +35,8 @@ GRADER_FAILED = ("채점기 내부 오류로 이 제출물을 채점하지 못�
 
 @dataclasses.dataclass
 class BatchRun:
-    results: list[Result]           # one per submission, in the order given
+    results: list[Result]           # one per submission, in the order given; without the
+                                    # instructor's detail where it was stored (records.summary)
     changes: list[ScoreChange]      # regraded results whose score changed
     grader_errors: int = 0          # submissions the grader itself failed on (not stored)
 
@@ -132,6 +133,7 @@ def _grade_one(submission: Submission, results: Path | None,
         return _grader_failed(submission, traceback.format_exc()), False
     if results is not None:
         save(result, results, notebook_sha256=digest, graded_by=graded_by)
+        result = summary(result)  # the detail is stored: the parent need not hold it
     return result, True
 
 
@@ -183,14 +185,17 @@ def _grader_failed(submission: Submission, detail: str) -> Result:
 
 
 def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | None = None,
-                shard: tuple[int, int] | None = None, progress: bool = True) -> BatchRun:
-    """Grade many submissions in `jobs` parallel slots; current results are reused on a rerun."""
+                shard: tuple[int, int] | None = None, progress: bool = True,
+                before_grading=lambda: None) -> BatchRun:
+    """Grade many submissions in `jobs` parallel slots; current results are reused on a rerun.
+    `before_grading()` is called once the slots' imports are done and before the first submission
+    is graded or a slot forked (the start-up canary's verdict: it may raise to stop)."""
     from grader import assignments
 
     mine = [s for s in submissions if in_shard(s, shard)]
     graded_by = {a: fingerprint.graded_by(assignments.get(a)) for a in {s.assignment for s in mine}}
     finished: dict[int, Result] = {}
-    stale: dict[int, tuple[dict, list[str]]] = {}
+    stale: dict[int, tuple[object, list[str]]] = {}  # the stored score, why it is stale
     todo = []
     for index, submission in enumerate(mine):
         found = None if results is None else stored(
@@ -199,11 +204,11 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
             graded_by[submission.assignment])
         if found is not None:
             if found.current:
-                finished[index] = Result.from_dict(found.doc)
+                finished[index] = summary(Result.from_dict(found.doc))
                 finished[index].submitted_at = submission.submitted_at  # as found now
                 late.apply(finished[index])
                 continue
-            stale[index] = (found.doc, list(found.reasons))
+            stale[index] = (found.doc.get("score"), list(found.reasons))
         todo.append(index)
     bar = _progress(len(mine), len(finished), progress)
     failed = 0
@@ -211,14 +216,18 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
     def done(index: int, outcome: tuple[Result, bool]) -> None:
         nonlocal failed
         finished[index], stored = outcome
+        if results is not None and stored:  # shared strings: each came in a pickle of its own
+            finished[index] = summary(finished[index])
         failed += not stored
         bar.update(1)
 
     if jobs <= 1 or len(todo) <= 1:
+        before_grading()
         for index in todo:
             done(index, _grade_one(mine[index], results, graded_by[mine[index].assignment]))
     else:
         _warm_up({mine[index].assignment for index in todo})
+        before_grading()
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context,
                                                     initializer=_slot_started,
@@ -233,8 +242,8 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
                     done(index, (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"), False))
     bar.close()
     changes = []
-    for index, (doc, reasons) in sorted(stale.items()):
-        old, new = doc.get("score"), finished[index].score
+    for index, (old, reasons) in sorted(stale.items()):
+        new = finished[index].score
         if isinstance(old, (int, float)) and old != new:
             changes.append(ScoreChange(mine[index].student, mine[index].assignment, old, new,
                                        tuple(reasons)))
