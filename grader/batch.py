@@ -232,14 +232,34 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context,
                                                     initializer=_slot_started,
                                                     initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(_grade_one, mine[index], results,
-                                   graded_by[mine[index].assignment]): index for index in todo}
-            for future in concurrent.futures.as_completed(futures):
-                index = futures[future]
-                try:
-                    done(index, future.result())
-                except Exception as exc:  # noqa: BLE001 — a slot died (BrokenProcessPool)
-                    done(index, (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"), False))
+            # A few submissions queued per slot, not the whole class: a finished future keeps its
+            # result, and the parent must hold only what it keeps of each (records.summary).
+            waiting = iter(todo)
+            running: dict[concurrent.futures.Future, int] = {}
+
+            def submit_next() -> None:
+                for index in waiting:
+                    try:
+                        running[pool.submit(_grade_one, mine[index], results,
+                                            graded_by[mine[index].assignment])] = index
+                        return
+                    except Exception as exc:  # noqa: BLE001 — the pool broke: no slot grades it
+                        done(index, (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"),
+                                     False))
+
+            for _ in range(2 * jobs):
+                submit_next()
+            while running:
+                ended, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in ended:
+                    index = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # noqa: BLE001 — a slot died (BrokenProcessPool)
+                        outcome = (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"), False)
+                    del future
+                    done(index, outcome)
+                    submit_next()
     bar.close()
     changes = []
     for index, (old, reasons) in sorted(stale.items()):

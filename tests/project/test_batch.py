@@ -101,10 +101,21 @@ def test_kubernetes_indexed_job_pods_share_one_results_folder_and_merge_to_the_w
         submitted, uninterrupted, tmp_path):
     shared = tmp_path / "shared"  # one volume all pods mount: they write into it at once
     pods = [_grader("grade", str(submitted), "--results", str(shared), "--jobs", "1",
+                    "--format", "json", "--output", str(tmp_path / f"pod{index}.json"),
                     env=_engine_env(JOB_COMPLETION_INDEX=str(index), JOB_COMPLETIONS="2"))
             for index in (0, 1)]
     _finish(*pods)
     assert _scores(shared) == _scores(uninterrupted)
+    # The batch holds results without the instructor's detail; the JSON report still has it all.
+    shown = []
+    for index in (0, 1):
+        docs = json.loads((tmp_path / f"pod{index}.json").read_text(encoding="utf-8"))
+        shown += docs if isinstance(docs, list) else [docs]
+    assert sorted(doc["student"] for doc in shown) == sorted(_scores(uninterrupted))
+    for doc in shown:
+        stored = json.loads((shared / "12_evaluation" / f"{doc['student']}.json").read_text(encoding="utf-8"))
+        assert [t["detail"] for t in doc["tests"]] == [t["detail"] for t in stored["tests"]]
+    assert any(t["detail"] for doc in shown for t in doc["tests"] if t["status"] != "passed")
     assert (shared / "report-shard-1-of-2" / "gradebook.csv").exists()
     assert (shared / "report-shard-2-of-2" / "gradebook.csv").exists()
     assert not [p for p in shared.rglob("*") if p.name.endswith(".tmp")]
