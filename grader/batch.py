@@ -12,6 +12,10 @@ matrix split a class without talking to each other; without it, the shard comes 
 engine's variables (Kubernetes Indexed Jobs, Slurm arrays: `shard_from_env`). The shards write to
 folders of their own or to one shared folder (every file lands by atomic rename under a name
 unique to its writer); `grader merge` combines their result folders.
+
+Memory does not grow with the class beyond a few kilobytes a student: the slots get two
+submissions each at a time, and the parent keeps each stored result without its instructor detail
+(grader.records.summary); the JSON report reads the detail back from the stored files.
 """
 from __future__ import annotations
 
