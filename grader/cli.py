@@ -70,7 +70,9 @@ def _cmd_grade(args) -> int:
     from grader import batch
 
     try:
-        shard = batch.parse_shard(args.shard) if args.shard else _shard_from_engine()
+        # A job array that grades one notebook per task has split the class itself.
+        shard = batch.parse_shard(args.shard) if args.shard else \
+            _shard_from_engine() if path.is_dir() else None
         found = discover.discover(path, args.assignment)
     except (ValueError, discover.DiscoveryError) as exc:
         print(f"grader: {exc}", file=sys.stderr)

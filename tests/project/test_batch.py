@@ -183,6 +183,16 @@ def test_an_engine_variable_without_its_count_stops_the_grader_before_grading(su
     assert run.returncode == 2 and "JOB_COMPLETIONS" in err
 
 
+def test_a_job_array_task_that_grades_one_notebook_grades_it_whatever_its_index(submitted):
+    notebook = next(submitted.glob("ref-solution/12_evaluation/*.ipynb"))
+    # Task 2 of 2 of an array that gives each task its own notebook: never "not in my shard".
+    run = _grader("grade", str(notebook), "--format", "json",
+                  env=_engine_env(JOB_COMPLETION_INDEX="1", JOB_COMPLETIONS="2"))
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err
+    assert json.loads(out)["score"] == json.loads(out)["max_score"]
+
+
 def _write_many(path, text, times):
     from grader.results import write_atomically
 
