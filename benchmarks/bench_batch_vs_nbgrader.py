@@ -1,6 +1,7 @@
 """Throughput of `grader grade` against stock `nbgrader autograde`, same machine, same run, same scores.
 
     .venv/bin/python benchmarks/bench_batch_vs_nbgrader.py [--students 40] [--assignment 12_evaluation]
+                                                           [--small 12]
 
 Both grade the same generated class (reference, untouched, half-done and buggy notebooks, repeated
 under different names) with the same hidden tests: `grader` runs the hidden suite against an
@@ -12,6 +13,11 @@ ratio (nbgrader time / grader time), whether every submission got the same total
 and the per-submission overhead of each beyond the tests' own compute (the reference graded
 in-process, no worker: the anchor measured in this run). CPU is the machine's busy time during each
 run (all processes, sandboxed workers included): quote it only from a quiet machine.
+
+Then the goals of issue 22, each as a ratio from this run: throughput >= 50x nbgrader's (24
+students), CPU per submission <= 0.10 s beyond the anchor, and a small class (--small, default 12:
+the first students of the same class, graded by `grader grade` alone) within 2x of this class's
+time per submission (the fixed costs: start-up, canary, first fork server per slot, report).
 """
 from __future__ import annotations
 
@@ -109,6 +115,8 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--assignment", default="12_evaluation")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--small", type=int, default=12,
+                        help="a small class, for the fixed costs' share (default 12)")
     args = parser.parse_args()
     assignment = assignments.get(args.assignment)
 
@@ -118,6 +126,8 @@ def main() -> int:
         source = assignment.solution.read_text(encoding="utf-8")
         anchor = min(grade_trusted_source(assignment, source, "anchor").duration_s for _ in range(3))
         grader, grader_scores = time_grader(submitted, args.assignment, args.jobs)
+        small_class = make_small_class(submitted, root / "small", args.small)
+        small, _ = time_grader(small_class, args.assignment, args.jobs)
         cold, cold_scores = time_grader(submitted, args.assignment, args.jobs, warm=False)
         nbgrader, nbgrader_scores = time_nbgrader(root / "course", assignment)
 
@@ -145,7 +155,24 @@ def main() -> int:
     print(f"throughput ratio (nbgrader / grader): {nbgrader.wall / grader.wall:.1f}x wall, "
           f"{nbgrader.cpu / grader.cpu:.1f}x CPU; warm workers vs cold: "
           f"{cold.wall / grader.wall:.1f}x wall, {cold.cpu / grader.cpu:.1f}x CPU")
+    small_per, per = small.wall / args.small, grader.wall / n
+    overhead = grader.cpu / n - anchor
+    print("goals (issue 22):")
+    print(f"  throughput vs nbgrader: {nbgrader.wall / grader.wall:.1f}x wall (goal >= 50x with 24 "
+          f"students; this class: {n})")
+    print(f"  CPU per submission beyond the anchor: {overhead:+.3f} s ({grader.cpu / n / anchor:.2f}x "
+          f"the anchor; goal <= +0.10 s)")
+    print(f"  class of {args.small} vs {n}: {small_per:.2f} vs {per:.2f} s/submission wall, "
+          f"{small_per / per:.2f}x (goal <= 2x)")
     return 1 if differ else 0
+
+
+def make_small_class(submitted: Path, root: Path, students: int) -> Path:
+    """The first `students` of the generated class, in the same layout."""
+    small = root / "submitted"
+    for folder in sorted(submitted.iterdir())[:students]:
+        shutil.copytree(folder, small / folder.name)
+    return small
 
 
 if __name__ == "__main__":

@@ -8,7 +8,14 @@ without losing or duplicating a result; a result whose notebook, hidden suite, r
 changed is graded again, and every score that changed is reported (old -> new). A submission
 without a gradable notebook (grader.discover) gets a row that scores 0 with the reason.
 `--shard I/N` keeps the submissions whose stable hash falls in shard I, so N machines of a CI
-matrix split a class without talking to each other; `grader merge` combines their result folders.
+matrix split a class without talking to each other; without it, the shard comes from a job-array
+engine's variables (Kubernetes Indexed Jobs, Slurm arrays: `shard_from_env`). The shards write to
+folders of their own or to one shared folder (every file lands by atomic rename under a name
+unique to its writer); `grader merge` combines their result folders.
+
+Memory does not grow with the class beyond a few kilobytes a student: the slots get two
+submissions each at a time, and the parent keeps each stored result without its instructor detail
+(grader.records.summary); the JSON report reads the detail back from the stored files.
 """
 from __future__ import annotations
 
@@ -23,7 +30,7 @@ from pathlib import Path
 
 from grader import fingerprint, late
 from grader.discover import Submission, escape_name
-from grader.records import Result, ScoreChange
+from grader.records import Result, ScoreChange, summary
 from grader.results import save, stored
 
 GRADER_FAILED = ("채점기 내부 오류로 이 제출물을 채점하지 못했습니다. 강사에게 알려 주세요. "
@@ -32,7 +39,8 @@ GRADER_FAILED = ("채점기 내부 오류로 이 제출물을 채점하지 못�
 
 @dataclasses.dataclass
 class BatchRun:
-    results: list[Result]           # one per submission, in the order given
+    results: list[Result]           # one per submission, in the order given; without the
+                                    # instructor's detail where it was stored (records.summary)
     changes: list[ScoreChange]      # regraded results whose score changed
     grader_errors: int = 0          # submissions the grader itself failed on (not stored)
 
@@ -45,13 +53,65 @@ def in_shard(submission: Submission, shard: tuple[int, int] | None) -> bool:
     return zlib.crc32(key.encode("utf-8", "surrogateescape")) % count == index - 1
 
 
-def parse_shard(text: str) -> tuple[int, int]:
+def parse_shard(text: str, flag: str = "--shard") -> tuple[int, int]:
     try:
         index, count = (int(part) for part in text.split("/"))
     except ValueError:
-        raise ValueError(f"--shard takes I/N, e.g. 2/4; got {text!r}") from None
+        raise ValueError(f"{flag} takes I/N, e.g. 2/4; got {text!r}") from None
     if not 1 <= index <= count:
-        raise ValueError(f"--shard {text}: I must be between 1 and N")
+        raise ValueError(f"{flag} {text}: I must be between 1 and N")
+    return index, count
+
+
+def shard_from_env(environ=os.environ) -> tuple[tuple[int, int], str] | None:
+    """The shard a job-array engine gave this process, and the variables it came from; None when
+    no engine set one. `--shard I/N` on the command line wins over all of these.
+
+    - `GRADER_SHARD=I/N`: set by hand (any engine, a shell loop);
+    - Kubernetes Indexed Jobs: `JOB_COMPLETION_INDEX` (0-based, set by Kubernetes) and
+      `JOB_COMPLETIONS`, which the Job's pod template sets to the Job's `spec.completions`
+      (Kubernetes does not give a pod the count; docs/kubernetes-indexed-job.yaml);
+    - Slurm job arrays: `SLURM_ARRAY_TASK_ID` within `SLURM_ARRAY_TASK_MIN`..`MAX` (every
+      `SLURM_ARRAY_TASK_STEP`-th id), `SLURM_ARRAY_TASK_COUNT` tasks: `--array=1-8`, `0-7`,
+      `0-14:2` all work (docs/slurm-array.sh); a list with gaps (`--array=1,4,9`) is refused.
+    """
+    if environ.get("GRADER_SHARD"):
+        return parse_shard(environ["GRADER_SHARD"], "GRADER_SHARD"), "GRADER_SHARD"
+    if environ.get("JOB_COMPLETION_INDEX") is not None:
+        index = _env_int(environ, "JOB_COMPLETION_INDEX")
+        if not environ.get("JOB_COMPLETIONS"):
+            raise ValueError("JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but "
+                             "JOB_COMPLETIONS is not: set it to the Job's spec.completions in the "
+                             "pod template (docs/kubernetes-indexed-job.yaml), or pass --shard I/N")
+        count = _env_int(environ, "JOB_COMPLETIONS")
+        return _checked(index + 1, count, "JOB_COMPLETION_INDEX/JOB_COMPLETIONS"), \
+            "Kubernetes JOB_COMPLETION_INDEX"
+    if environ.get("SLURM_ARRAY_TASK_ID") is not None:
+        task = _env_int(environ, "SLURM_ARRAY_TASK_ID")
+        low, high = _env_int(environ, "SLURM_ARRAY_TASK_MIN"), _env_int(environ, "SLURM_ARRAY_TASK_MAX")
+        count = _env_int(environ, "SLURM_ARRAY_TASK_COUNT")
+        if environ.get("SLURM_ARRAY_TASK_STEP"):
+            step = _env_int(environ, "SLURM_ARRAY_TASK_STEP")
+        else:  # older Slurm: the step follows from the span and the count
+            step = (high - low) // (count - 1) if count > 1 else 1
+        if step < 1 or (task - low) % step or (high - low) // step + 1 != count:
+            raise ValueError(f"this Slurm array ({low}-{high}:{step}, {count} tasks) is not evenly "
+                             f"spaced: use --array=LOW-HIGH[:STEP], or pass --shard I/N")
+        return _checked((task - low) // step + 1, count, "SLURM_ARRAY_TASK_ID"), \
+            "Slurm SLURM_ARRAY_TASK_ID"
+    return None
+
+
+def _env_int(environ, name: str) -> int:
+    try:
+        return int(environ.get(name, ""))
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number; got {environ.get(name)!r}") from None
+
+
+def _checked(index: int, count: int, names: str) -> tuple[int, int]:
+    if not 1 <= index <= count:
+        raise ValueError(f"{names}: shard {index} of {count} does not exist")
     return index, count
 
 
@@ -77,6 +137,7 @@ def _grade_one(submission: Submission, results: Path | None,
         return _grader_failed(submission, traceback.format_exc()), False
     if results is not None:
         save(result, results, notebook_sha256=digest, graded_by=graded_by)
+        result = summary(result)  # the detail is stored: the parent need not hold it
     return result, True
 
 
@@ -128,14 +189,17 @@ def _grader_failed(submission: Submission, detail: str) -> Result:
 
 
 def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | None = None,
-                shard: tuple[int, int] | None = None, progress: bool = True) -> BatchRun:
-    """Grade many submissions in `jobs` parallel slots; current results are reused on a rerun."""
+                shard: tuple[int, int] | None = None, progress: bool = True,
+                before_grading=lambda: None) -> BatchRun:
+    """Grade many submissions in `jobs` parallel slots; current results are reused on a rerun.
+    `before_grading()` is called once the slots' imports are done and before the first submission
+    is graded or a slot forked (the start-up canary's verdict: it may raise to stop)."""
     from grader import assignments
 
     mine = [s for s in submissions if in_shard(s, shard)]
     graded_by = {a: fingerprint.graded_by(assignments.get(a)) for a in {s.assignment for s in mine}}
     finished: dict[int, Result] = {}
-    stale: dict[int, tuple[dict, list[str]]] = {}
+    stale: dict[int, tuple[object, list[str]]] = {}  # the stored score, why it is stale
     todo = []
     for index, submission in enumerate(mine):
         found = None if results is None else stored(
@@ -144,11 +208,11 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
             graded_by[submission.assignment])
         if found is not None:
             if found.current:
-                finished[index] = Result.from_dict(found.doc)
+                finished[index] = summary(Result.from_dict(found.doc))
                 finished[index].submitted_at = submission.submitted_at  # as found now
                 late.apply(finished[index])
                 continue
-            stale[index] = (found.doc, list(found.reasons))
+            stale[index] = (found.doc.get("score"), list(found.reasons))
         todo.append(index)
     bar = _progress(len(mine), len(finished), progress)
     failed = 0
@@ -156,30 +220,54 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
     def done(index: int, outcome: tuple[Result, bool]) -> None:
         nonlocal failed
         finished[index], stored = outcome
+        if results is not None and stored:  # shared strings: each came in a pickle of its own
+            finished[index] = summary(finished[index])
         failed += not stored
         bar.update(1)
 
     if jobs <= 1 or len(todo) <= 1:
+        before_grading()
         for index in todo:
             done(index, _grade_one(mine[index], results, graded_by[mine[index].assignment]))
     else:
         _warm_up({mine[index].assignment for index in todo})
+        before_grading()
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context,
                                                     initializer=_slot_started,
                                                     initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(_grade_one, mine[index], results,
-                                   graded_by[mine[index].assignment]): index for index in todo}
-            for future in concurrent.futures.as_completed(futures):
-                index = futures[future]
-                try:
-                    done(index, future.result())
-                except Exception as exc:  # noqa: BLE001 — a slot died (BrokenProcessPool)
-                    done(index, (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"), False))
+            # A few submissions queued per slot, not the whole class: a finished future keeps its
+            # result, and the parent must hold only what it keeps of each (records.summary).
+            waiting = iter(todo)
+            running: dict[concurrent.futures.Future, int] = {}
+
+            def submit_next() -> None:
+                for index in waiting:
+                    try:
+                        running[pool.submit(_grade_one, mine[index], results,
+                                            graded_by[mine[index].assignment])] = index
+                        return
+                    except Exception as exc:  # noqa: BLE001 — the pool broke: no slot grades it
+                        done(index, (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"),
+                                     False))
+
+            for _ in range(2 * jobs):
+                submit_next()
+            while running:
+                ended, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in ended:
+                    index = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # noqa: BLE001 — a slot died (BrokenProcessPool)
+                        outcome = (_grader_failed(mine[index], f"{type(exc).__name__}: {exc}"), False)
+                    del future
+                    done(index, outcome)
+                    submit_next()
     bar.close()
     changes = []
-    for index, (doc, reasons) in sorted(stale.items()):
-        old, new = doc.get("score"), finished[index].score
+    for index, (old, reasons) in sorted(stale.items()):
+        new = finished[index].score
         if isinstance(old, (int, float)) and old != new:
             changes.append(ScoreChange(mine[index].student, mine[index].assignment, old, new,
                                        tuple(reasons)))

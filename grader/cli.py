@@ -1,7 +1,8 @@
 """`grader` command line.
 
     grader grade PATH [--assignment ID] [--format table|json|md|junit|gradescope] [--output FILE]
-                      [--jobs N] [--results DIR] [--shard I/N]
+                      [--jobs N] [--results DIR] [--shard I/N]   (I/N: also from a Kubernetes
+                      Indexed Job's or a Slurm array's variables; see grader.batch.shard_from_env)
     grader merge DIR... --out DIR    combine the result folders of several shards
     grader report DIR... [--out DIR] the report folder again, from stored results (either path:
                       `grader grade --results`, or nbgrader's grader_results/): item analysis,
@@ -26,11 +27,38 @@ from grader.course import CourseFileError
 
 def grade_paths(submissions, *, progress: bool, jobs: int = 1, results: Path | None = None,
                 shard: tuple[int, int] | None = None):
+    """Grade, once the start-up canary found the sandbox as strong as it reports. The canary runs
+    in a thread while the batch imports what its slots need (mostly waiting on its sandboxed
+    worker: the two overlap on two cores); no submission is graded before it has passed."""
+    import threading
+
     from grader import batch, selfcheck
 
-    if not selfcheck.check(lambda line: print(line, file=sys.stderr)):
-        raise SandboxBroken()
-    return batch.grade_batch(submissions, jobs=jobs, results=results, shard=shard, progress=progress)
+    verdict: list = []
+
+    def probe() -> None:
+        try:
+            verdict.append(selfcheck.check(lambda line: print(line, file=sys.stderr)))
+        except BaseException as exc:  # noqa: BLE001 — raised in the main thread below
+            verdict.append(exc)
+
+    canary = threading.Thread(target=probe, name="canary", daemon=True)
+    canary.start()
+
+    def sandbox_holds() -> None:
+        canary.join()  # ended, not only answered: slots are forked right after this
+        if isinstance(verdict[0], BaseException):
+            raise verdict[0]
+        if not verdict[0]:
+            raise SandboxBroken()
+
+    try:
+        run = batch.grade_batch(submissions, jobs=jobs, results=results, shard=shard,
+                                progress=progress, before_grading=sandbox_holds)
+    finally:
+        canary.join()
+    sandbox_holds()
+    return run
 
 
 def _cmd_grade(args) -> int:
@@ -42,7 +70,9 @@ def _cmd_grade(args) -> int:
     from grader import batch
 
     try:
-        shard = batch.parse_shard(args.shard) if args.shard else None
+        # A job array that grades one notebook per task has split the class itself.
+        shard = batch.parse_shard(args.shard) if args.shard else \
+            _shard_from_engine() if path.is_dir() else None
         found = discover.discover(path, args.assignment)
     except (ValueError, discover.DiscoveryError) as exc:
         print(f"grader: {exc}", file=sys.stderr)
@@ -64,15 +94,54 @@ def _cmd_grade(args) -> int:
         from grader import report_folder
 
         graded = {s.assignment for s in found.submissions}
-        earlier = [r for r in results.load([results_dir]) if r.assignment not in graded]
-        report_folder.write(earlier + run.results, results_dir / "report", changes=run.changes,
-                            skipped=found.skipped, options=options)
-    text = report.render(_for_students(run.results, args.format, options.disclosure), args.format)
+        earlier = [r for r in results.load([results_dir], detail=False)
+                   if r.assignment not in graded]
+        report_folder.write(earlier + run.results, results_dir / report_name(shard),
+                            changes=run.changes, skipped=found.skipped, options=options)
+    shown = run.results
+    if args.format == "json" and results_dir is not None:
+        shown = _with_detail(run.results, results_dir)
+    text = report.render(_for_students(shown, args.format, options.disclosure), args.format)
     if args.output:
         results.write_atomically(Path(args.output), text + "\n")
     else:
         sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
     return 1 if run.grader_errors else 0
+
+
+def _shard_from_engine() -> tuple[int, int] | None:
+    from grader import batch
+
+    found = batch.shard_from_env()
+    if found is None:
+        return None
+    (index, count), source = found
+    print(f"grader: grading shard {index}/{count} (from {source}; --shard I/N overrides it)",
+          file=sys.stderr)
+    return found[0]
+
+
+def report_name(shard: tuple[int, int] | None) -> str:
+    """A shard's report is its own (`report-shard-2-of-4/`): shards that share one results folder
+    never write the same report files; `grader report R/` or `grader merge` writes the class's."""
+    return "report" if shard is None or shard[1] == 1 else f"report-shard-{shard[0]}-of-{shard[1]}"
+
+
+def _with_detail(kept, results_dir: Path):
+    """The instructor's JSON: the batch kept each stored result without its detail
+    (grader.records.summary); read back, one at a time, from where it was stored."""
+    shown = []
+    for result in kept:
+        path = results.result_path(results_dir, result.assignment, result.student)
+        doc = results.read(path)
+        if doc is None or doc.get("student") != result.student:
+            shown.append(result)  # not stored: a grader failure, which keeps its detail
+            continue
+        full = results.Result.from_dict(doc)
+        full.submitted_at, full.late, full.late_penalty = \
+            result.submitted_at, result.late, result.late_penalty
+        shown.append(full)
+    return shown
 
 
 STUDENT_FORMATS = ("md", "junit", "gradescope")
@@ -126,7 +195,7 @@ def _cmd_report(args) -> int:
     if missing:
         print(f"grader: not a folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    stored = results.load(folders)
+    stored = results.load(folders, detail=False)
     if not stored:
         print(f"grader: no results in {', '.join(map(str, folders))} (grader grade --results DIR, "
               f"or nbgrader autograde's grader_results/)", file=sys.stderr)
@@ -181,7 +250,10 @@ def main(argv: list[str] | None = None) -> int:
                                          "regrades what a changed notebook, suite or grader makes "
                                          "stale), and a report/ (gradebook CSV, score changes, "
                                          "plot, summary, feedback) is written")
-    grade.add_argument("--shard", help="I/N: grade only shard I of N (for CI matrices)")
+    grade.add_argument("--shard", help="I/N: grade only shard I of N (a CI matrix); default: the "
+                                       "job array's task (GRADER_SHARD, Kubernetes "
+                                       "JOB_COMPLETION_INDEX + JOB_COMPLETIONS, Slurm "
+                                       "SLURM_ARRAY_TASK_*), else the whole class")
     _add_report_arguments(grade)
     grade.set_defaults(run=_cmd_grade)
 

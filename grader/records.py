@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)  # slots: a class of 10,000 holds hundreds of thousands
 class TestOutcome:
     nodeid: str
     name: str
@@ -106,6 +106,36 @@ class Result:
                    doc["duration_s"], notebook=doc.get("notebook", ""), notes=list(doc.get("notes", [])),
                    detail=doc.get("detail", ""), submitted_at=doc.get("submitted_at"),
                    late=doc.get("late"), late_penalty=float(doc.get("late_penalty") or 0.0))
+
+
+def summary(result: Result) -> Result:
+    """`result` as a batch keeps it in memory once it is stored: without the instructor's detail
+    (tracebacks, up to 6 kB a failed test; it is in the stored JSON) and with the strings every
+    student's result repeats (test names, docstrings, hints) shared, so that grading a class of
+    10,000 holds kilobytes per student, not the whole of every result."""
+    intern = _shared
+    tests = [TestOutcome(intern(t.nodeid), intern(t.name), intern(t.grade_id), t.max_points,
+                         t.points, intern(t.status), intern(t.message), "", t.duration_s,
+                         intern(t.doc)) for t in result.tests]
+    return dataclasses.replace(result, tests=tests, detail="",
+                               isolation=[intern(i) for i in result.isolation],
+                               notes=[intern(n) for n in result.notes])
+
+
+_SHARED: dict[str, str] = {}
+_SHARED_MAX = 100_000  # distinct strings kept; past it a string is kept as it is
+
+
+def _shared(text: str) -> str:
+    """One copy of each distinct short text (sys.intern would keep them all forever)."""
+    if len(text) > 2000:
+        return text
+    found = _SHARED.get(text)
+    if found is not None:
+        return found
+    if len(_SHARED) < _SHARED_MAX:
+        _SHARED[text] = text
+    return text
 
 
 def nothing_graded(result: Result) -> bool:

@@ -17,11 +17,12 @@ import dataclasses
 import hashlib
 import json
 import os
+import secrets
 from pathlib import Path
 
 from grader import fingerprint, late
 from grader.discover import escape_name, unescape_name
-from grader.records import Result
+from grader.records import Result, summary
 
 RESULTS_DIR = "grader_results"  # nbgrader's autograde: relative to the course directory
 
@@ -42,13 +43,22 @@ def result_path(results: Path, assignment: str, student: str) -> Path:
     return results / assignment / f"{file_stem(student)}.json"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temp file and os.replace; nothing is left behind if writing fails."""
-    data = text.encode("utf-8", "backslashreplace")  # a stray surrogate: "\udcff", valid JSON
+def write_atomically(path: Path, text) -> None:
+    """Write through a temp file and os.replace; nothing is left behind if writing fails.
+
+    The temporary name is random and created exclusively, not just this process's id: shards on
+    several machines (pods are often all pid 1) may share one results folder, and two writers of
+    one file must never write into the same temporary. Readers see the old file or the new one,
+    whole; the last rename wins. `text`: a string, or an iterable of strings written as they come
+    (a class's CSV is never one string in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        temporary.write_bytes(data)
+        with open(fd, "wb") as out:
+            for chunk in [text] if isinstance(text, str) else text:
+                # a stray surrogate: "\udcff", valid JSON
+                out.write(chunk.encode("utf-8", "backslashreplace"))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -75,7 +85,7 @@ def save(result: Result, results: Path, *, notebook_sha256: str | None,
     return _write_doc(results, doc)
 
 
-def _read(path: Path) -> dict | None:
+def read(path: Path) -> dict | None:
     """A stored result's JSON, or None when the file is not one (the report, stray files)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -99,20 +109,21 @@ def stored(results: Path, assignment: str, student: str, notebook: Path | None,
            graded_by: dict) -> Stored | None:
     """The result stored for this submission, and whether it still holds for `notebook` (None:
     the submission has no gradable notebook, and its row is always made again) and `graded_by`."""
-    doc = _read(result_path(results, assignment, student))
+    doc = read(result_path(results, assignment, student))
     if doc is None or doc.get("student") != student:
         return None
     digest = fingerprint.notebook_sha256(notebook) if notebook is not None else None
     return Stored(doc, tuple(fingerprint.changed_parts(doc, digest, graded_by)))
 
 
-def load_docs(folders: list[Path]) -> list[dict]:
-    """Every result JSON under the given result folders (shards), newest file wins per student;
-    files that are not results (the report, stray files) are left out."""
-    chosen: dict[tuple[str, str], tuple[float, dict]] = {}
+def _newest(folders: list[Path], keep) -> list:
+    """`keep(path, doc)` of every result JSON under the given result folders (shards), newest file
+    per student, in (assignment, student) order; files that are not results (the report, stray
+    files) are left out. Only what `keep` returns is held: one document is parsed at a time."""
+    chosen: dict[tuple[str, str], tuple[float, object]] = {}
     for folder in folders:
         for path in folder.glob("*/*.json"):
-            doc = _read(path)
+            doc = read(path)
             try:
                 mtime = path.stat().st_mtime
             except OSError:
@@ -121,22 +132,38 @@ def load_docs(folders: list[Path]) -> list[dict]:
                 continue
             key = (str(doc["assignment"]), str(doc["student"]))
             if key not in chosen or mtime > chosen[key][0]:
-                chosen[key] = (mtime, doc)
+                chosen[key] = (mtime, keep(path, doc))
     return [chosen[key][1] for key in sorted(chosen)]
 
 
-def load(folders: list[Path]) -> list[Result]:
-    """The stored results, late penalties worked out from the course file as it is now."""
-    return [late.apply(Result.from_dict(doc)) for doc in load_docs(folders)]
+def load_docs(folders: list[Path]) -> list[dict]:
+    """Every stored result's JSON under the given folders (shards), newest file wins per student."""
+    return _newest(folders, lambda path, doc: doc)
+
+
+def load(folders: list[Path], *, detail: bool = True) -> list[Result]:
+    """The stored results, late penalties worked out from the course file as it is now.
+    `detail=False`: without the instructor's detail (records.summary), which reports never show:
+    a class's results then take kilobytes each in memory."""
+    def keep(path, doc):
+        result = Result.from_dict(doc)
+        return result if detail else summary(result)
+
+    return [late.apply(result) for result in _newest(folders, keep)]
 
 
 def merge(folders: list[Path], out: Path) -> list[Result]:
     """The results of several folders (shards) in one, as stored: each keeps the notebook's
-    SHA-256 and what graded it, so a rerun into `out` resumes from them."""
-    docs = load_docs(folders)
-    for doc in docs:
+    SHA-256 and what graded it, so a rerun into `out` resumes from them. Copied one at a time;
+    returned without the instructor's detail (records.summary)."""
+    merged = []
+    for path in _newest(folders, lambda path, doc: path):
+        doc = read(path)
+        if doc is None:  # removed meanwhile
+            continue
         _write_doc(out, doc)
-    return [Result.from_dict(doc) for doc in docs]
+        merged.append(summary(Result.from_dict(doc)))
+    return merged
 
 
 def stale(results: Path) -> dict[str, list[str]]:

@@ -118,7 +118,7 @@ def hint_key(message: str) -> str:
     return _WHERE.sub("", divergence.hint_key(message)).strip()
 
 
-def _top_hint(messages: list[str]) -> tuple[str, int]:
+def _top_hint(messages) -> tuple[str, int]:
     counts = collections.Counter(hint_key(m) for m in messages if m)
     if not counts:
         return "", 0
@@ -142,26 +142,25 @@ def analyse(results: list[Result]) -> Analysis:
         rows = [(r, t) for r, t in rows if t is not None]
         passed = [int(t.status == "passed") for _, t in rows]
         rest = [r.raw_score - t.points for r, t in rows]
-        failures = [failure_reason(t) for _, t in rows if t.status != "passed"]
-        hint, count = _top_hint(failures)
+        failed = [t for _, t in rows if t.status != "passed"]
+        hint, count = _top_hint(failure_reason(t) for t in failed)  # one message at a time
         shares = [t.points / t.max_points if t.max_points else float(ok) for (_, t), ok in zip(rows, passed)]
         tests.append(Item("test", name, grade_id, max_points, len(rows), sum(passed),
                           statistics.fmean(shares) if shares else None,
-                          _point_biserial(passed, rest), hint, count, len(failures)))
+                          _point_biserial(passed, rest), hint, count, len(failed)))
     cells = []
     for grade_id in dict.fromkeys(grade_id for grade_id, _ in order.values()):
         rows = [(r, r.cells().get(grade_id)) for r in kept]
         rows = [(r, c) for r, c in rows if c is not None]
         full = [int(c["points"] >= c["max_points"]) for _, c in rows]
         rest = [r.raw_score - c["points"] for r, c in rows]
-        failures = [failure_reason(t) for r in kept for t in r.tests
-                    if t.grade_id == grade_id and t.status != "passed"]
-        hint, count = _top_hint(failures)
+        failed = [t for r in kept for t in r.tests if t.grade_id == grade_id and t.status != "passed"]
+        hint, count = _top_hint(failure_reason(t) for t in failed)
         max_points = max((c["max_points"] for _, c in rows), default=0.0)
         cells.append(Item("cell", grade_id, grade_id, max_points, len(rows), sum(full),
                           statistics.fmean(c["points"] / c["max_points"] if c["max_points"] else 0.0
                                            for _, c in rows) if rows else None,
-                          _point_biserial(full, rest), hint, count, len(failures)))
+                          _point_biserial(full, rest), hint, count, len(failed)))
     return Analysis(assignment, kept, left_out, tests, cells)
 
 
@@ -215,6 +214,12 @@ def _environment():
 
 
 def render_html(analysis: Analysis) -> str:
+    return "".join(render_html_parts(analysis))
+
+
+def render_html_parts(analysis: Analysis):
+    """The page in pieces as jinja2 makes them: its student-by-test map grows with the class,
+    and is written as it comes rather than held whole."""
     heat = []
     for item in analysis.tests:
         row = []
@@ -223,7 +228,7 @@ def render_html(analysis: Analysis) -> str:
             row.append("missing" if test is None else "passed" if test.status == "passed"
                        else "error" if test.status == "error" else "failed")
         heat.append((item, row))
-    return _environment().get_template("items.html.j2").render(
+    yield from _environment().get_template("items.html.j2").generate(
         analysis=analysis, summary=analysis.summary(), histogram=histogram_png(analysis),
         heat=heat, short=_short)
 
@@ -239,7 +244,8 @@ def _short(text: str, limit: int = 14) -> str:
 
 def write(results: list[Result], folder: Path, write_text) -> list[Path]:
     """items/<assignment>.csv and .html for every assignment in `results`, and items/index.html.
-    `write_text(path, text)` writes atomically; CSV rows go through the report's CSV escaping."""
+    `write_text(path, text)` writes atomically (text: a string or an iterable of strings); CSV
+    rows go through the report's CSV escaping."""
     by_assignment: dict[str, list[Result]] = {}
     for result in results:
         by_assignment.setdefault(result.assignment, []).append(result)
@@ -249,7 +255,7 @@ def write(results: list[Result], folder: Path, write_text) -> list[Path]:
         analyses.append(analysis)
         written.append(write_csv(folder / f"{assignment}.csv", csv_rows(analysis)))
         page = folder / f"{assignment}.html"
-        write_text(page, render_html(analysis))
+        write_text(page, render_html_parts(analysis))
         written.append(page)
     if analyses:
         index = folder / "index.html"

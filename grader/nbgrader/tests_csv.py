@@ -16,13 +16,12 @@ import sys
 from pathlib import Path
 
 from grader import report, results
-from grader.records import Result
 
 
 def write_tests_csv(results_root: Path, output) -> int:
     """One row per (student, hidden test) into the text stream `output`; returns the number of rows."""
-    stored = [Result.from_dict(doc) for doc in results.load_docs([results_root])]
-    rows = report.per_test_rows(stored)
+    stored = results.load([results_root], detail=False)
+    rows = list(report.per_test_rows(stored))
     output.write(report.csv_text(rows))
     return len(rows) - 1
 
