@@ -275,16 +275,8 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
 
 
 def _progress(total: int, done: int, enabled: bool):
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover
-        enabled = False
-    if not enabled or total <= 1:
-        class _Silent:
-            def update(self, n):
-                pass
+    """A progress bar on stderr for more than one submission (tqdm's own off switch otherwise)."""
+    from tqdm import tqdm
 
-            def close(self):
-                pass
-        return _Silent()
-    return tqdm(total=total, initial=done, desc="채점", unit="제출물", file=sys.stderr)
+    return tqdm(total=total, initial=done, desc="채점", unit="제출물", file=sys.stderr,
+                disable=not enabled or total <= 1)
