@@ -70,17 +70,24 @@ class Limits:
                 "RLIMIT_CORE": 0}
 
 
+OWNED_KINDS = ("runtime", "slot", "submission", "probe")
+
+
 def owned_tempdir(kind: str) -> Path:
     """A new `grader-<kind>-<pid>-*` folder; ones whose owner died (killed graders) are removed."""
-    _sweep_stale(kind)
+    assert kind in OWNED_KINDS, kind
+    _sweep_stale()
     return Path(tempfile.mkdtemp(prefix=f"grader-{kind}-{os.getpid()}-"))
 
 
 @functools.cache
-def _sweep_stale(kind: str) -> None:
-    for folder in Path(tempfile.gettempdir()).glob(f"grader-{kind}-*-*"):
-        if _owner_died(folder, 2):
-            shutil.rmtree(folder, ignore_errors=True)
+def _sweep_stale() -> None:
+    """Every kind at once: a warm batch never makes a cold `submission` folder, and would otherwise
+    leave those of a killed cold run in /tmp until some later cold run."""
+    for kind in OWNED_KINDS:
+        for folder in Path(tempfile.gettempdir()).glob(f"grader-{kind}-*-*"):
+            if _owner_died(folder, 2):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _owner_died(folder: Path, position: int) -> bool:

@@ -1,4 +1,7 @@
-"""GRADER_SANDBOX: each mode is named as requested, and a value that names none is refused."""
+"""GRADER_SANDBOX: each mode is named as requested, and a value that names none is refused; the
+sandbox's temporary folders do not outlive a killed grader."""
+import os
+
 import pytest
 
 from grader import assignments, cli, sandbox, selfcheck
@@ -46,3 +49,25 @@ def test_bubblewrap_requested_where_it_cannot_start_is_refused(monkeypatch, caps
     release = assignments.get("12_evaluation").release_notebook
     assert cli.main(["grade", str(release), "--quiet"]) == 2
     assert "GRADER_SANDBOX=bubblewrap, but bubblewrap" in capsys.readouterr().err
+
+
+def test_folders_of_a_killed_grader_are_swept_whatever_their_kind(monkeypatch, tmp_path):
+    """A warm batch makes no cold `submission` folder, yet clears those a killed cold run left."""
+    import subprocess
+    import sys
+    import tempfile
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    left = [tmp_path / f"grader-{kind}-{ended}-x" for kind in sandbox.OWNED_KINDS]
+    alive = tmp_path / f"grader-submission-{os.getpid()}-y"
+    for folder in (*left, alive):
+        folder.mkdir()
+    sandbox._sweep_stale.cache_clear()
+    try:
+        made = sandbox.owned_tempdir("slot")
+    finally:
+        sandbox._sweep_stale.cache_clear()
+    assert [folder for folder in left if folder.exists()] == []
+    assert alive.exists() and made.exists()
