@@ -36,21 +36,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from grader import assignments  # noqa: E402
-from grader.authoring.samples import write_samples  # noqa: E402
+from grader.authoring.samples import write_class  # noqa: E402
 from grader.grade import grade_trusted_source  # noqa: E402
 from stock_nbgrader import write_source_notebook  # noqa: E402
 
 
 def make_class(root: Path, assignment_id: str, students: int) -> Path:
-    """`students` submissions in nbgrader's submitted/<student>/<assignment>/ layout."""
-    templates = sorted((write_samples(root / "templates", assignment_id)).glob(f"*/{assignment_id}/*.ipynb"))
-    submitted = root / "course" / "submitted"
-    for i in range(students):
-        template = templates[i % len(templates)]
-        folder = submitted / f"s{i:03d}-{template.parent.parent.name}" / assignment_id
-        folder.mkdir(parents=True)
-        shutil.copyfile(template, folder / template.name)
-    return submitted
+    """`students` copies of the demo's samples in nbgrader's submitted/<student>/<assignment>/ layout."""
+    return write_class(root / "course" / "submitted", assignment_id, students, root / "templates")
 
 
 def busy_cpu_seconds() -> float:

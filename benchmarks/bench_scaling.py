@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader import assignments  # noqa: E402
-from grader.authoring.samples import write_samples  # noqa: E402
+from grader.authoring.samples import write_class  # noqa: E402
 from grader.grade import grade_trusted_source  # noqa: E402
 
 # Runs the grader's CLI in a process whose own peak memory it reports: ru_maxrss of RUSAGE_SELF is
@@ -51,14 +50,8 @@ raise SystemExit(code)
 
 
 def make_class(root: Path, assignment_id: str, students: int) -> Path:
-    templates = sorted(write_samples(root / "templates", assignment_id).glob(f"*/{assignment_id}/*.ipynb"))
-    submitted = root / "submitted"
-    for i in range(students):
-        template = templates[i % len(templates)]
-        folder = submitted / f"s{i:05d}-{template.parent.parent.name}" / assignment_id
-        folder.mkdir(parents=True)
-        shutil.copyfile(template, folder / template.name)
-    return submitted
+    """`students` copies of the demo's samples in nbgrader's submitted/<student>/<assignment>/ layout."""
+    return write_class(root / "submitted", assignment_id, students, root / "templates")
 
 
 class PeakWatcher(threading.Thread):

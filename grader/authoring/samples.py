@@ -51,3 +51,16 @@ def write_samples(root: Path, only: str | None = None) -> Path:
             else:
                 nbformat.write(build_notebook(assignment, source), target)
     return submitted
+
+
+def write_class(submitted: Path, assignment_id: str, students: int, scratch: Path) -> Path:
+    """A class of `students` for benchmarks: copies of the assignment's samples (written under
+    `scratch`) in nbgrader's submitted/<student>/<assignment>/ layout, each student named after
+    the sample it copies."""
+    templates = sorted(write_samples(scratch, assignment_id).glob(f"*/{assignment_id}/*.ipynb"))
+    for i in range(students):
+        template = templates[i % len(templates)]
+        folder = submitted / f"s{i:05d}-{template.parent.parent.name}" / assignment_id
+        folder.mkdir(parents=True)
+        shutil.copyfile(template, folder / template.name)
+    return submitted
