@@ -132,3 +132,12 @@ def student_raises(exc_type: type[BaseException], *, hint: str) -> Iterator[None
             raise  # not written yet: the engine says so, and the hint would send the student astray
         raise HintedFailure(hint, f"raised {err.type_name}, expected {exc_type.__name__}") from None
     raise HintedFailure(hint, f"nothing raised, expected {exc_type.__name__}")
+
+
+def student_vjp(student, name: str, inputs, cotangent):
+    """(output, gradients of every input) of the student's function `name` under PyTorch's
+    autograd, computed in the worker with torch.autograd.functional.vjp."""
+    result = student.value("torch").autograd.functional.vjp(student.value(name), tuple(inputs), cotangent)
+    expect(isinstance(result, (tuple, list)) and len(result) == 2, f"{name}의 기울기를 계산할 수 없습니다.")
+    output, grads = result
+    return output, grads

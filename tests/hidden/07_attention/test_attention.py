@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader.checks import assert_close, assert_equal, expect
+from grader.checks import assert_close, assert_equal, expect, student_vjp
 from grader.inputs import randn, randn64
 from grader.worker.testkit_torch import BackwardProbe
 
@@ -21,15 +21,6 @@ def random_mask(rng, *shape):
     rows = mask.reshape(-1, shape[-1])
     rows[np.arange(rows.shape[0]), rng.integers(0, shape[-1], rows.shape[0])] = True
     return torch.from_numpy(rows.reshape(shape))
-
-
-def student_vjp(student, name, inputs, cotangent):
-    """(output, gradients of every input) of the student's function under PyTorch's autograd, run in
-    the worker: torch.autograd.functional.vjp on the function the notebook defines."""
-    result = student.value("torch").autograd.functional.vjp(student.value(name), tuple(inputs), cotangent)
-    expect(isinstance(result, (tuple, list)) and len(result) == 2, f"{name}의 기울기를 계산할 수 없습니다.")
-    output, grads = result
-    return output, grads
 
 
 def mha_pair(student, ref, rng, d_model, n_heads):

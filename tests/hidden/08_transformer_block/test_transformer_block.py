@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checks import assert_close, assert_equal, expect
+from grader.checks import assert_close, assert_equal, expect, student_vjp
 from grader.inputs import randn, randn64
 from grader.worker.testkit_torch import BackwardProbe
 
@@ -17,15 +17,6 @@ GPT = dict(vocab_size=11, n_ctx=8, d_model=12, n_layers=2, n_heads=3, d_ff=20)
 GRAPH_HINT = ("기울기가 PyTorch와 다릅니다. torch 연산만으로 계산해 자동 미분이 흐르게 하세요(.detach(), .numpy(), "
               ".item(), .data, torch.no_grad()로 계산 그래프를 끊지 마세요).")
 DTYPE_HINT = "float64 입력에는 float64 결과를 돌려주세요(float32로 바꾸는 .float()이나 dtype=torch.float32를 빼세요)."
-
-
-def student_vjp(student, name, inputs, cotangent):
-    """(output, gradients of every input) of the student's function under PyTorch's autograd, run in
-    the worker: torch.autograd.functional.vjp on the function the notebook defines."""
-    result = student.value("torch").autograd.functional.vjp(student.value(name), tuple(inputs), cotangent)
-    expect(isinstance(result, (tuple, list)) and len(result) == 2, f"{name}의 기울기를 계산할 수 없습니다.")
-    output, grads = result
-    return output, grads
 
 
 def module_gradients_match(handle, model, inputs, cotangent, what, hints=None):
