@@ -67,12 +67,18 @@ def _imported_heavy_modules(notebook_spec: Path) -> tuple[str, ...]:
                 if re.search(rf"^\s*(import|from)\s+{name}\b", text, re.MULTILINE)}
     if "torch" in imported:
         imported.add("numpy")  # torch imports it anyway; one server then serves both kinds
-    return tuple(name for name in WARMABLE if name in imported)
+    warm = [name for name in WARMABLE if name in imported]
+    return tuple(warm + [later for name in warm for later in IMPORTED_ON_FIRST_USE.get(name, ())])
 
 
 # Imported by a fork server before it forks workers (grader.forkserver): slow to import, safe to
 # fork when nothing has run yet. matplotlib is left out: it reads its cache folder at import.
 WARMABLE = ("numpy", "torch")
+# What a warm module imports only when first used, which every forked worker would pay for again:
+# torch's first backward pass given a gradient (autograd's _make_grads checks its shape; vjp and
+# the suites' gradient checks pass one) imports its symbolic-shape support and, with it, sympy:
+# about 0.4 s in each worker of a suite that checks gradients (07, 08).
+IMPORTED_ON_FIRST_USE = {"torch": ("torch.fx.experimental.symbolic_shapes",)}
 
 
 def all_ids() -> list[str]:

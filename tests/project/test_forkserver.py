@@ -139,9 +139,24 @@ def test_a_submission_needing_fewer_modules_reuses_an_idle_warmer_server():
 
 
 def test_servers_preload_what_the_assignment_notebook_imports():
-    assert assignments.get("07_attention").warm_modules == ("numpy", "torch")
+    assert assignments.get("07_attention").warm_modules[:2] == ("numpy", "torch")
     assert assignments.get("12_evaluation").warm_modules == ("numpy",)
     assert assignments.get("05_tokenization").warm_modules == ()
+
+
+def test_a_warm_workers_first_backward_pass_imports_nothing_more():
+    # autograd imports its symbolic-shape support (and sympy, 0.4 s) on the first backward pass:
+    # a torch assignment's server has done that once for all of its workers.
+    session = _session("import sys, torch\n"
+                       "def probe():\n    before = set(sys.modules)\n"
+                       "    x = torch.ones(3, requires_grad=True)\n    (x * x).backward(torch.ones(3))\n"
+                       "    return sorted(set(sys.modules) - before)\n",
+                       warm=assignments.get("07_attention").warm_modules)
+    try:
+        assert session._server is not None
+        assert Student(session).probe() == []
+    finally:
+        session.close()
 
 
 def test_a_server_that_cannot_start_leaves_the_submission_to_a_cold_worker(capfd):
