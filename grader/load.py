@@ -205,9 +205,15 @@ def _grade_id(cell) -> str | None:
     return grade_id if isinstance(grade_id, str) else None
 
 
+# Where IPython's transformers can find a magic or a shell escape: a line that starts with % or !
+# (`%time`, `%%bash`, `!ls`) or an assignment from one (`x = %time f()`, `files = !ls`). A cell
+# with neither (`a != b`, `"%d" % n`) is returned as it is, without tokenizing it (4 ms a cell).
+_MAGIC_SIGNS = re.compile(r"^[ \t]*[%!]|=[ \t]*[%!]", re.MULTILINE)
+
+
 def _without_magics(source: str) -> str:
     """`%magic`, `%%cell magic` and `!shell` become get_ipython() calls (a stub in the worker)."""
-    if "%" not in source and "!" not in source:
+    if not _MAGIC_SIGNS.search(source):
         return source
     from IPython.core.inputtransformer2 import TransformerManager
 
