@@ -270,10 +270,7 @@ def render_summary(results: list[Result], changes: list[ScoreChange] = (),
 def write_plot(results: list[Result], path: Path) -> Path | None:
     """grades.png: the distribution of scores (%), one histogram per assignment."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure  # no pyplot: its import and global state are not needed
     except ImportError:  # pragma: no cover
         return None
     by_assignment: dict[str, list[float]] = {}
@@ -281,7 +278,8 @@ def write_plot(results: list[Result], path: Path) -> Path | None:
         percent = 100 * result.score / result.max_score if result.max_score else 0.0
         by_assignment.setdefault(result.assignment, []).append(percent)
     names = sorted(by_assignment)
-    fig, axes = plt.subplots(len(names), 1, figsize=(6, 2.2 * len(names)), squeeze=False)
+    fig = Figure(figsize=(6, 2.2 * len(names)))
+    axes = fig.subplots(len(names), 1, squeeze=False)
     for ax, name in zip(axes[:, 0], names):
         ax.hist(by_assignment[name], bins=range(0, 105, 5), color="#4472c4", edgecolor="white")
         ax.set_title(f"{name} (n={len(by_assignment[name])})")
@@ -291,5 +289,4 @@ def write_plot(results: list[Result], path: Path) -> Path | None:
         ax.yaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path

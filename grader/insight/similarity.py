@@ -27,7 +27,6 @@ import base64
 import dataclasses
 import functools
 import io
-import itertools
 import re
 import sys
 from pathlib import Path
@@ -46,7 +45,7 @@ MAX_SHOWN_PAIRS = 20
 class Code:
     student: str
     text: str
-    fingerprint: object | None = None   # copydetect.CodeFingerprint
+    fingerprint: object | None = None   # copydetect.CodeFingerprint, or its Coverage
     positions: object = None            # k-gram start offsets in the filtered code (numpy)
     position_hashes: object = None      # the fingerprint at each of those offsets (numpy)
     hash_array: object = None           # the fingerprints, sorted (numpy)
@@ -61,6 +60,13 @@ class Code:
         self.position_hashes = np.array([h for _, h in pairs], dtype=np.int64)
         self.hash_array = np.unique(self.position_hashes)
         return self
+
+
+@dataclasses.dataclass
+class Coverage:
+    """What comparing needs of a copydetect fingerprint (`overlap`, `_in_text`)."""
+    token_coverage: int
+    offsets: object                     # filtered-code offset -> text offset (numpy)
 
 
 @dataclasses.dataclass
@@ -250,23 +256,26 @@ def analyse(assignment: Assignment, notebooks: dict[str, Path], threshold: float
     release = release_code(assignment)
     given = frozenset(forbidden.normalise(code) for code in release)
     boilerplate = _boilerplate(tuple(release))
+    read = functools.partial(_read_code, given=given, lines=given_lines(release),
+                             boilerplate=boilerplate)
     codes, empty = [], []
-    lines = given_lines(release)
-    for student in sorted(notebooks):
-        text = student_code(notebooks[student], given, lines)
-        code = Code(student, text, _fingerprint(text, boilerplate) if text.strip() else None)
-        if code.fingerprint is None or not code.fingerprint.hashes:
-            empty.append(student)
+    for code in list(_map(read, sorted(notebooks.items()))):
+        if code.fingerprint is None:
+            empty.append(code.student)
         else:
-            codes.append(code.index())
+            codes.append(code)
     reference = reference_code(assignment)
     reference = Code("(참조 답안)", reference, _fingerprint(reference, boilerplate)).index()
     pairs = []
-    combos = list(itertools.combinations(codes, 2))
-    bar = _bar(len(combos), progress, assignment.id)
-    for first, second in combos:
-        pairs.append(compare(first, second))
-        bar.update(1)
+    bar = _bar(len(codes) * (len(codes) - 1) // 2, progress, assignment.id)
+    global _COMPARED
+    _COMPARED = codes
+    try:
+        for row in _map(_compare_with_later, range(len(codes))):
+            pairs += row
+            bar.update(len(row))
+    finally:
+        _COMPARED = []
     bar.close()
     pairs.sort(key=lambda p: (-p.similarity, -p.tokens, p.first, p.second))
     by_name = {code.student: code for code in codes}
@@ -275,6 +284,53 @@ def analyse(assignment: Assignment, notebooks: dict[str, Path], threshold: float
             pair.segments = compare(by_name[pair.first], by_name[pair.second], True).segments
     to_reference = {code.student: compare(code, reference).shares[0] for code in codes}
     return Report(assignment.id, [c.student for c in codes], empty, pairs, to_reference, threshold)
+
+
+def _read_code(item: tuple[str, Path], given: frozenset[str], lines: frozenset[str],
+               boilerplate: frozenset) -> Code:
+    """One student's own code, fingerprinted and indexed (no fingerprint: nothing of their own)."""
+    student, notebook = item
+    text = student_code(notebook, given, lines)
+    fingerprint = _fingerprint(text, boilerplate) if text.strip() else None
+    if fingerprint is None or not fingerprint.hashes:
+        return Code(student, text)
+    code = Code(student, text, fingerprint).index()
+    # Only what comparing reads of the fingerprint travels back from a worker process: all of it
+    # (a dict of every hash's positions) would take longer to pickle than to compute.
+    code.fingerprint = Coverage(fingerprint.token_coverage, fingerprint.offsets)
+    return code
+
+
+# The class's indexed codes while their pairs are compared: forked processes inherit them, so no
+# code is sent to a process (`_compare_with_later` gets an index).
+_COMPARED: list[Code] = []
+
+
+def _compare_with_later(index: int) -> list[Pair]:
+    first = _COMPARED[index]
+    return [compare(first, second) for second in _COMPARED[index + 1:]]
+
+
+STUDENTS_PER_PROCESS = 8  # fewer, and starting a process costs more than it saves
+
+
+def _map(function, items):
+    """`map` over the machine's cores, in order: fingerprinting every notebook (linear in the
+    class) and comparing every pair (quadratic) are the similarity report, and after grading the
+    cores are idle. Forked, so nothing is imported again; on one core, or for a small class, in
+    this process."""
+    import concurrent.futures
+    import multiprocessing
+    import os
+
+    items = list(items)
+    processes = min(len(os.sched_getaffinity(0)), len(items) // STUDENTS_PER_PROCESS)
+    if processes <= 1:
+        yield from map(function, items)
+        return
+    with concurrent.futures.ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(function, items, chunksize=max(1, len(items) // (8 * processes)))
 
 
 def _bar(total: int, enabled: bool, label: str):
@@ -300,12 +356,10 @@ def csv_rows(report: Report) -> list[list[str]]:
 def _histogram(report: Report) -> str | None:
     if not report.pairs:
         return None
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 2.4))
+    fig = Figure(figsize=(6.4, 2.4))
+    ax = fig.subplots()
     ax.hist([p.similarity * 100 for p in report.pairs], bins=range(0, 105, 5), color="#7e57c2",
             edgecolor="white")
     ax.axvline(report.threshold * 100, color="#c62828", linestyle="--", linewidth=1)
@@ -316,7 +370,6 @@ def _histogram(report: Report) -> str | None:
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
