@@ -135,6 +135,14 @@ class InProcessBackend:
             raise RuntimeError(f"{label} failed to load: {failed[0]['traceback']}")
 
     @classmethod
+    def over_cells(cls, cells: list[tuple[str, str]], label: str) -> InProcessBackend:
+        """A backend that ran these notebook cells as a worker runs them (a cell that raises is
+        recorded and the next one runs): the benchmarks' in-process anchor for a whole notebook."""
+        backend = cls("", label)
+        backend._roundtrip({"op": "load", "id": 0, "cells": cells})
+        return backend
+
+    @classmethod
     def over_namespace(cls, namespace: dict, label: str = "kernel") -> InProcessBackend:
         """A backend over names already defined (a live kernel's globals), for in-kernel grading."""
         return cls("", label, namespace)
