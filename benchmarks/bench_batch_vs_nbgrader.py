@@ -15,8 +15,8 @@ in-process, no worker: the anchor measured in this run). CPU is the machine's bu
 run (all processes, sandboxed workers included): quote it only from a quiet machine.
 
 The anchor is each notebook of the class graded in this process (its cells, then the hidden suite,
-no worker, no sandbox; best of 3 per distinct notebook), averaged over the class: the suite's own
-compute, which no grader can go below. `grader grade --results` also writes the report folder
+no worker, no sandbox; CPU seconds on one thread, as in a grading slot; best of 3 per distinct
+notebook), averaged over the class: the suite's own compute, which no grader can go below. `grader grade --results` also writes the report folder
 (feedback in three formats for every student, plots, item analysis, similarity, LMS files), which
 nbgrader's autograde does not; grading alone (no --results, so no report folder) is timed too.
 
@@ -40,6 +40,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -94,10 +96,19 @@ def class_anchor(submitted: Path, assignment: assignments.Assignment) -> float:
 
 
 def _in_process(assignment: assignments.Assignment, cells) -> float:
-    started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):  # what the cells print (a worker logs it)
-        suite.run_suite(assignment, Student(InProcessBackend.over_cells(cells, "anchor")))
-    return time.perf_counter() - started
+    """CPU seconds, on one thread as in a grading slot (grader/batch.py) and a worker."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        started = time.process_time()
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # what the cells print (a worker logs it)
+                suite.run_suite(assignment, Student(InProcessBackend.over_cells(cells, "anchor")))
+            return time.process_time() - started
+        finally:
+            torch.set_num_threads(threads)
 
 
 def time_grader(submitted: Path, assignment_id: str, jobs: int, warm: bool = True,
