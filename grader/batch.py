@@ -159,7 +159,26 @@ def _warm_up(assignment_ids: set[str]) -> None:
             importlib.import_module(module)
 
 
-def _slot_started(parent: int) -> None:
+def _prestart_servers(submissions: list[Submission], results: Path | None, jobs: int) -> None:
+    """Start the slots' fork servers first (grader.forkserver.prestart), so that they import
+    torch while this process does, not after it: where at least two submissions have no stored
+    result at all and so will be graded in parallel slots (a rerun with nothing to grade starts
+    none)."""
+    from grader import assignments, forkserver
+    from grader.results import result_path
+    from grader.sandbox import Limits
+
+    fresh = [s for s in submissions if s.problem is None and (
+        results is None or not result_path(results, s.assignment, s.student).exists())]
+    if jobs <= 1 or len(fresh) < 2:
+        return
+    # One set of modules for every server, so any slot can grade any of the batch's assignments.
+    warm = tuple(dict.fromkeys(module for assignment_id in sorted({s.assignment for s in fresh})
+                               for module in assignments.get(assignment_id).warm_modules))
+    forkserver.prestart(warm, Limits(), min(jobs, len(fresh)))
+
+
+def _slot_started(parent: int, claim) -> None:
     # A slot dies with the grader: `kill -9` of the main process must not leave slots grading on
     # and writing results (their fork servers and workers follow: bubblewrap --die-with-parent).
     import ctypes
@@ -169,6 +188,11 @@ def _slot_started(parent: int) -> None:
     ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the grader died before the line above
         os._exit(1)
+    from grader import forkserver
+
+    with claim.get_lock():
+        index, claim.value = claim.value, claim.value + 1
+    forkserver.adopt(index)
     # The slots share the cores one each: numpy's BLAS and torch's intra-op threads in a slot
     # (the hidden suite's own computations) would only oversubscribe them and spin while they
     # wait, 15 % more CPU for a class of 07_attention.
@@ -180,8 +204,6 @@ def _slot_started(parent: int) -> None:
     # Pool processes end with os._exit, which skips atexit: close this slot's fork servers (and
     # their scratch folders and cgroups) through multiprocessing's own exit hook instead.
     import multiprocessing.util
-
-    from grader import forkserver
 
     multiprocessing.util.Finalize(None, forkserver.close_all, exitpriority=10)
 
@@ -202,9 +224,10 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
     """Grade many submissions in `jobs` parallel slots; current results are reused on a rerun.
     `before_grading()` is called once the slots' imports are done and before the first submission
     is graded or a slot forked (the start-up canary's verdict: it may raise to stop)."""
-    from grader import assignments
+    from grader import assignments, forkserver
 
     mine = [s for s in submissions if in_shard(s, shard)]
+    _prestart_servers(mine, results, jobs)
     graded_by = {a: fingerprint.graded_by(assignments.get(a)) for a in {s.assignment for s in mine}}
     finished: dict[int, Result] = {}
     stale: dict[int, tuple[object, list[str]]] = {}  # the stored score, why it is stale
@@ -234,6 +257,7 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
         bar.update(1)
 
     if jobs <= 1 or len(todo) <= 1:
+        forkserver.handed_over()  # none were started for this path; nothing may use one
         before_grading()
         for index in todo:
             done(index, _grade_one(mine[index], results, graded_by[mine[index].assignment]))
@@ -241,9 +265,10 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
         _warm_up({mine[index].assignment for index in todo})
         before_grading()
         context = multiprocessing.get_context("fork")
+        claim = context.Value("i", 0)  # the slots take the prestarted servers one each
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context,
                                                     initializer=_slot_started,
-                                                    initargs=(os.getpid(),)) as pool:
+                                                    initargs=(os.getpid(), claim)) as pool:
             # A few submissions queued per slot, not the whole class: a finished future keeps its
             # result, and the parent must hold only what it keeps of each (records.summary).
             waiting = iter(todo)
@@ -261,6 +286,8 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
 
             for _ in range(2 * jobs):
                 submit_next()
+            # Forked pools start every slot at the first submission: the servers are theirs now.
+            forkserver.handed_over()
             while running:
                 ended, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in ended:

@@ -4,7 +4,10 @@ A worker started from nothing pays for an interpreter and for `import torch` (ab
 1.7 s a 07_attention submission takes). A fork server is started once per slot, inside the same
 bubblewrap sandbox and resource limits a worker gets, imports the assignment's heavy modules
 (numpy, torch) while it is still single-threaded, and forks one worker per submission
-(`grader/worker/forkserver.py`). What one submission leaves behind never reaches the next:
+(`grader/worker/forkserver.py`). A class graded in parallel slots starts their servers before
+anything else (`prestart`), so they import torch while the grader does; each slot adopts one
+(`adopt`) and alone talks to it, and the grader only kills them at its end. What one submission
+leaves behind never reaches the next:
 
 - processes: between two submissions the server kills and reaps every other process of the
   sandbox's PID namespace (it is their subreaper), and where the pids cgroup works the host checks
@@ -51,7 +54,8 @@ class ForkServer:
     """One sandbox with a warm server in it; serves one submission at a time. A worker starter
     (grader.worker_process.Starter): `spawn` forks the submission's worker."""
 
-    def __init__(self, warm: tuple[str, ...], limits: sandbox.Limits):
+    def __init__(self, warm: tuple[str, ...], limits: sandbox.Limits, wait: bool = True):
+        """`wait`: until the server has imported `warm` and is ready (else `await_ready` later)."""
         self.warm = warm
         self.limits = limits
         self.root = sandbox.owned_tempdir("slot")
@@ -73,6 +77,14 @@ class ForkServer:
                     pass_fds=(theirs.fileno(),), log=log.fileno())
         finally:
             theirs.close()
+        self.ready = False
+        if wait:
+            self.await_ready()
+
+    def await_ready(self) -> None:
+        """Until the server said it imported its modules; closed (and raising) if it did not."""
+        if self.ready:
+            return
         try:
             ready = self._receive(START_SECONDS)
             if not ready.get("ok"):
@@ -81,6 +93,7 @@ class ForkServer:
         except ForkServerError:
             self.close()
             raise
+        self.ready = True
         self.baseline = self._cgroup_count()
 
     # ------------------------------------------------------------------ requests
@@ -204,6 +217,7 @@ def _empty(folder: Path, keep: Path | None) -> None:
 _idle: list[ForkServer] = []
 _started: list[ForkServer] = []  # idle or in use: all are closed when this process ends
 _unavailable: dict[tuple, str] = {}
+_prestarted: list[ForkServer] = []  # started here for the grading slots this process forks next
 
 
 def enabled() -> bool:
@@ -219,10 +233,19 @@ def acquire(warm: tuple[str, ...], limits: sandbox.Limits) -> ForkServer | None:
     key = (warm, limits)
     if not enabled() or key in _unavailable:
         return None
-    fitting = [s for s in _idle if s.limits == limits and set(s.warm) >= set(warm) and not s.broken]
-    if fitting:
+    while True:
+        fitting = [s for s in _idle if s.limits == limits and set(s.warm) >= set(warm) and not s.broken]
+        if not fitting:
+            break
         server = min(fitting, key=lambda s: len(s.warm))
         _idle.remove(server)
+        try:
+            server.await_ready()  # a prestarted one may still be importing
+        except ForkServerError as exc:
+            _close(server)
+            print(f"grader: a prestarted warm worker server failed ({exc}); starting another",
+                  file=sys.stderr)
+            continue
         return server
     try:
         server = ForkServer(warm, limits)
@@ -254,15 +277,55 @@ def _close(server: ForkServer) -> None:
             pool.remove(server)
 
 
+def prestart(warm: tuple[str, ...], limits: sandbox.Limits, count: int) -> None:
+    """Start `count` servers now, for the grading slots this process forks next (`adopt`, one
+    each): they import torch while this process imports what the slots need, instead of after."""
+    if not enabled() or (warm, limits) in _unavailable:
+        return
+    for _ in range(count):
+        try:
+            server = ForkServer(warm, limits, wait=False)
+        except Exception:  # noqa: BLE001 — only speed is lost: the slot starts its own
+            return
+        _started.append(server)
+        _prestarted.append(server)
+
+
+def adopt(index: int) -> None:
+    """In a grading slot just forked: the `index`-th prestarted server becomes this slot's own
+    (killed with it), and this slot lets go of the other slots' servers."""
+    mine = _prestarted[index] if 0 <= index < len(_prestarted) else None
+    for server in _prestarted:
+        if server is not mine:
+            server.sock.close()
+    _prestarted.clear()
+    if mine is not None:
+        mine.process.adopted = True
+        _started.append(mine)
+        _idle.append(mine)
+
+
+def handed_over() -> None:
+    """In the process that prestarted servers, once its slots are forked: the servers are theirs.
+    This process keeps each only to kill and reap it when it ends; its end of the socket closes,
+    so that a server whose slot died reads the end of its socket and exits."""
+    for server in _prestarted:
+        server.sock.close()
+        server.broken = server.broken or "handed over to a grading slot"
+    _prestarted.clear()
+
+
 def close_all() -> None:
     while _started:
         _close(_started[0])
 
 
 def _forget_inherited() -> None:
-    """A forked grading slot must not share its parent's servers (nor their sockets)."""
+    """A forked process must not share its parent's servers (nor their sockets), except the
+    prestarted ones a grading slot adopts (`adopt`)."""
     for server in _started:
-        server.sock.close()
+        if server not in _prestarted:
+            server.sock.close()
     _idle.clear()
     _started.clear()
 

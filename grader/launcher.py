@@ -24,16 +24,22 @@ KILL_WAIT_SECONDS = 5.0
 class SandboxedProcess:
     process: subprocess.Popen
     cgroup: Path | None  # its pids cgroup (None where cgroups are not writable); removed by kill
+    # Started by the process this one was forked from (a grading slot's prestarted fork server,
+    # grader.forkserver.adopt): only that process can reap it, so this one can kill it but never
+    # learns that it ended (its pid stays taken until then: killing its group stays safe).
+    adopted: bool = False
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
     def running(self) -> bool:
-        return self.process.poll() is None
+        return self.adopted or self.process.poll() is None
 
     def wait(self, seconds: float) -> int | None:
         """Its exit status, if it ends within `seconds` (negative: the signal that ended it)."""
+        if self.adopted:
+            return None
         try:
             return self.process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:

@@ -1,6 +1,8 @@
 """Warm workers: forked from a server that imported torch, and still fresh for every submission."""
+import json
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -167,3 +169,46 @@ def test_a_server_that_cannot_start_leaves_the_submission_to_a_cold_worker(capfd
     finally:
         session.close()
     assert "warm workers unavailable" in capfd.readouterr().err
+
+
+# Grades a class twice in parallel slots (the second time with every result stored), counting the
+# servers started and which process started each: the count survives the fork into the slots.
+_PRESTART_SCRIPT = """
+import json, os, sys
+from pathlib import Path
+from grader import batch, discover, forkserver
+
+log = Path(sys.argv[2])
+original = forkserver.ForkServer.__init__
+
+def counted(self, *args, **kwargs):
+    with log.open("a") as out:
+        out.write(f"{os.getpid()}\\n")
+    original(self, *args, **kwargs)
+
+forkserver.ForkServer.__init__ = counted
+found = discover.discover(Path(sys.argv[1]), "12_evaluation").submissions
+runs = []
+for _ in range(2):
+    run = batch.grade_batch(found, jobs=2, results=Path(sys.argv[3]), progress=False)
+    runs.append({"errors": run.grader_errors, "scores": sorted(r.score for r in run.results),
+                 "started_by": log.read_text().split() if log.exists() else []})
+    log.unlink(missing_ok=True)
+print(json.dumps({"parent": str(os.getpid()), "runs": runs}))
+"""
+
+
+@pytest.mark.skipif(not forkserver.enabled(), reason="warm workers need bubblewrap")
+def test_slots_grade_on_servers_started_before_them_and_a_rerun_starts_none(tmp_path):
+    # The grader starts one server per slot before it imports what the slots need (they import
+    # torch at the same time), and each slot adopts one instead of starting its own afterwards.
+    submitted = write_samples(tmp_path / "samples", "12_evaluation")
+    done = subprocess.run([sys.executable, "-c", _PRESTART_SCRIPT, str(submitted),
+                           str(tmp_path / "started.log"), str(tmp_path / "results")],
+                          capture_output=True, text=True, timeout=600, cwd=assignments.ROOT)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    graded, rerun = report["runs"]
+    assert graded["errors"] == 0 and len(graded["scores"]) == 6 and max(graded["scores"]) == 100
+    assert graded["started_by"] == [report["parent"]] * 2
+    assert rerun["scores"] == graded["scores"] and rerun["started_by"] == []

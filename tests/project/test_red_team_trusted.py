@@ -607,9 +607,13 @@ def test_killing_the_grader_leaves_no_slot_server_or_worker_behind(sandboxed_mod
     try:
         started = time.monotonic()
         while time.monotonic() - started < 120:  # until both slots run a sandboxed worker
-            slots = [pid for pid in _descendants(grader.pid) if _parent(pid) == grader.pid
+            below = _descendants(grader.pid)
+            slots = [pid for pid in below if _parent(pid) == grader.pid
                      and _name(pid).startswith("python")]
-            if len([s for s in slots if "bwrap" in map(_name, _descendants(s))]) >= 2:
+            # Warm, the servers are the grader's own children (started before the slots, which
+            # adopt them): two servers and a worker forked by each are four sandboxed pythons.
+            # Cold, each slot starts its worker itself.
+            if len(slots) >= 2 and len(_sandboxed_pythons(below)) >= (4 if sandboxed_mode == "warm" else 2):
                 break
             time.sleep(0.2)
         else:
@@ -631,6 +635,18 @@ def test_killing_the_grader_leaves_no_slot_server_or_worker_behind(sandboxed_mod
         for pid, start in tree.items():
             if _alive(pid, start):
                 os.kill(pid, signal.SIGKILL)
+
+
+def _sandboxed_pythons(pids) -> list[int]:
+    """The python processes among `pids` that run inside bubblewrap (a bwrap ancestor)."""
+    def in_bwrap(pid: int) -> bool:
+        while pid > 1:
+            pid = _parent(pid)
+            if _name(pid) == "bwrap":
+                return True
+        return False
+
+    return [pid for pid in pids if _name(pid).startswith("python") and in_bwrap(pid)]
 
 
 def _parent(pid: int) -> int:
