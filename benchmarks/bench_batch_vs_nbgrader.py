@@ -6,19 +6,19 @@
 Both grade the same generated class (reference, untouched, half-done and buggy notebooks, repeated
 under different names) with the same hidden tests: `grader` runs the hidden suite against an
 isolated worker; stock nbgrader runs them inside each student's kernel from its autograded-test
-cells (benchmarks/stock_nbgrader.py), every notebook in a fresh kernel. `grader` runs twice: with
-warm workers (forked from a fork server that already imported numpy/torch; the default) and cold
-(GRADER_FORKSERVER=0, every worker a new interpreter). Printed: wall time of each, the throughput
-ratio (nbgrader time / grader time), whether every submission got the same total from all three,
-and the per-submission overhead of each beyond the tests' own compute (the reference graded
-in-process, no worker: the anchor measured in this run). CPU is the machine's busy time during each
-run (all processes, sandboxed workers included): quote it only from a quiet machine.
+cells (benchmarks/stock_nbgrader.py), every notebook in a fresh kernel. `grader` runs three times:
+with warm workers (forked from a fork server that already imported numpy/torch; the default), the
+same without --results (so without the report folder, which nbgrader's autograde does not write:
+feedback in three formats for every student, plots, item analysis, similarity, LMS files), and
+cold (GRADER_FORKSERVER=0, every worker a new interpreter). Printed: wall time of each, the
+throughput ratio (nbgrader time / grader time), whether every submission got the same total from
+all of them, and the per-submission overhead of each beyond the anchor. CPU is the machine's busy
+time during each run (all processes, sandboxed workers included): quote it only from a quiet
+machine.
 
 The anchor is each notebook of the class graded in this process (its cells, then the hidden suite,
 no worker, no sandbox; CPU seconds on one thread, as in a grading slot; best of 3 per distinct
-notebook), averaged over the class: the suite's own compute, which no grader can go below. `grader grade --results` also writes the report folder
-(feedback in three formats for every student, plots, item analysis, similarity, LMS files), which
-nbgrader's autograde does not; grading alone (no --results, so no report folder) is timed too.
+notebook), averaged over the class: the suite's own compute, which no grader can go below.
 
 Then the goals of issue 22, each as a ratio from this run: throughput >= 50x nbgrader's (24
 students); CPU per submission <= 0.10 s beyond the anchor, as the slope between the small class and
@@ -82,7 +82,7 @@ class Timed:
 
 
 def class_anchor(submitted: Path, assignment: assignments.Assignment) -> float:
-    """Seconds the class's notebooks take graded in this process (no worker): per distinct
+    """CPU seconds the class's notebooks take graded in this process (no worker): per distinct
     notebook its cells and the hidden suite, best of 3, averaged over the class. Trusted code
     only: the generated class is the project's own samples."""
     best: dict[str, float] = {}

@@ -259,7 +259,7 @@ def analyse(assignment: Assignment, notebooks: dict[str, Path], threshold: float
     read = functools.partial(_read_code, given=given, lines=given_lines(release),
                              boilerplate=boilerplate)
     codes, empty = [], []
-    for code in list(_map(read, sorted(notebooks.items()))):
+    for code in _map(read, sorted(notebooks.items())):
         if code.fingerprint is None:
             empty.append(code.student)
         else:
