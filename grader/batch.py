@@ -257,7 +257,6 @@ def grade_batch(submissions: list[Submission], *, jobs: int, results: Path | Non
         bar.update(1)
 
     if jobs <= 1 or len(todo) <= 1:
-        forkserver.handed_over()  # none were started for this path; nothing may use one
         before_grading()
         for index in todo:
             done(index, _grade_one(mine[index], results, graded_by[mine[index].assignment]))
